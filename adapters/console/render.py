@@ -1,0 +1,53 @@
+"""Render a :class:`Reply` as plain text for a terminal."""
+
+from __future__ import annotations
+
+from bot.types import Button, Field, Reply
+
+
+def _fields(fields: tuple[Field, ...], indent: str = "") -> list[str]:
+    return [f"{indent}{f.label}: {f.value}" for f in fields]
+
+
+def render_text(reply: Reply, *, numbered: list[Button] | None = None) -> str:
+    """Plain text.  Buttons are appended to ``numbered`` (when given) and shown as ``[n]``
+    so a person at a prompt can press one by typing its number; the typed equivalent is
+    shown too, so scripts can use it."""
+    lines: list[str] = []
+    if reply.title:
+        lines.append(reply.title)
+        lines.append("=" * min(len(reply.title), 72))
+    if reply.text:
+        lines.append(reply.text)
+    lines += _fields(reply.fields)
+    if reply.link:
+        lines.append(f"{reply.link.label or 'Link'}: {reply.link.url}")
+    for item in reply.items:
+        lines.append("")
+        lines.append(f"• {item.title}")
+        if item.text:
+            lines += [f"  {line}" for line in item.text.splitlines()]
+        lines += _fields(item.fields, "  ")
+        if item.link:
+            lines.append(f"  {item.link.label or 'Link'}: {item.link.url}")
+        if item.buttons:
+            lines.append("  " + "  ".join(_button(b, numbered) for b in item.buttons))
+    if reply.footer:
+        lines.append("")
+        lines.append(reply.footer)
+    if reply.buttons:
+        lines.append("")
+        lines.append("  ".join(_button(b, numbered) for b in reply.buttons))
+    if reply.form:
+        lines.append("")
+        lines.append(f"{reply.form.title} — type it as one line:")
+        usage = " ".join(f'{i.name}="…"' for i in reply.form.inputs)
+        lines.append(f"  {reply.form.action_id} {usage}")
+    return "\n".join(lines).strip("\n")
+
+
+def _button(button: Button, numbered: list[Button] | None) -> str:
+    if numbered is None:
+        return f"[{button.label}: {button.command_text}]"
+    numbered.append(button)
+    return f"[{len(numbered)}] {button.label} ({button.command_text})"

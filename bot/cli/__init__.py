@@ -1,0 +1,60 @@
+"""``copbot``: the command line.  Each sub-command lives in its own module with
+``add_parser(subparsers)``; the parser it adds sets ``run`` to a coroutine function taking
+the parsed arguments and the settings, returning an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import SettingsError, load_settings
+
+COMMAND_MODULES = (
+    "bot.cli.chat",
+    "bot.cli.serve",
+    "bot.cli.db",
+    "bot.cli.organisers",
+    "bot.cli.imports",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="copbot",
+        description="copbot: a Slack and Microsoft Teams chatbot for communities of practice. "
+        "Settings come from COPBOT_* environment variables and an optional .env file.",
+    )
+    parser.add_argument("--log-level", default="WARNING",
+                        help="logging level (DEBUG, INFO, WARNING …); default WARNING")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    try:
+        code: int = asyncio.run(args.run(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""``copbot chat``: talk to the bot in the terminal as the console platform."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from adapters.console.session import ConsoleSession, ConsoleTransport, is_interactive
+from bot.demo import load_demo
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "chat", help="talk to the bot in the terminal",
+        description="Talk to the bot as the console platform. On a terminal, an interactive "
+        "prompt (type a button's number to press it). With piped input, each line is one "
+        "message and each reply is followed by a line containing only ---.",
+    )
+    parser.add_argument("--user", default=None, help="your user id (default: your login name)")
+    parser.add_argument("--name", default=None, help="your display name (default: the user id)")
+    parser.add_argument("--organiser", action="store_true",
+                        help="act as an organiser for this session")
+    parser.add_argument("--demo", action="store_true",
+                        help="load the demo data set into an empty database first")
+    parser.add_argument("--files", default=".", type=Path,
+                        help="where to save files the bot sends (calendar files); default here")
+    parser.set_defaults(run=run)
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "you"
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    user = args.user or _default_user()
+    person_key = f"console::{user}"
+    runtime = Runtime(settings, extra_organisers=[person_key] if args.organiser else [])
+    runtime.transports.register(ConsoleTransport(sys.stdout))
+    await runtime.start()
+    try:
+        if args.demo:
+            summary = await load_demo(runtime)
+            print(summary, file=sys.stderr)
+        session = ConsoleSession(runtime.dispatch, user_id=user, display_name=args.name or user,
+                                 out=sys.stdout, files_dir=args.files)
+        if is_interactive(sys.stdin):
+            await session.run_interactive(settings.network_name)
+        else:
+            await session.run_script(sys.stdin)
+    finally:
+        await runtime.stop()
+    return 0

@@ -1,0 +1,26 @@
+"""``copbot db upgrade``: apply the database migrations."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.settings import Settings
+from storage.db import Database
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("db", help="database maintenance (db upgrade)")
+    actions = parser.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = actions.add_parser("upgrade", help="apply every pending migration")
+    upgrade.set_defaults(run=run_upgrade)
+
+
+async def run_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+    finally:
+        await database.dispose()
+    print("Database is up to date.")
+    return 0

@@ -1,0 +1,64 @@
+"""``copbot import KIND FILE``: bulk-load communities, events, FAQ entries or resources.
+
+The whole file is validated first; if any row is bad nothing is written and every problem is
+listed with its row number.  Re-importing updates rather than duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.clock import SystemClock
+from bot.importing import Importer, ImportFailed, read_rows
+from bot.settings import Settings
+from storage.db import Database
+
+# kind -> "module:function" of an Importer.
+IMPORTERS: dict[str, str] = {
+    "communities": "bot.services.communities:import_communities",
+}
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "import", help="import communities, events, FAQ entries or resources (CSV or YAML)",
+        description="Validate the whole file, then write it in one go; nothing is written if "
+        "any row is bad. Re-importing the same file updates rather than duplicates.",
+    )
+    parser.add_argument("kind", choices=sorted(IMPORTERS), help="what the file holds")
+    parser.add_argument("file", type=Path, help="a .csv, .yaml or .yml file")
+    parser.set_defaults(run=run)
+
+
+def load_importer(kind: str) -> Importer:
+    module_name, _, function = IMPORTERS[kind].partition(":")
+    importer: Importer = getattr(importlib.import_module(module_name), function)
+    return importer
+
+
+async def run_import(database: Database, settings: Settings, kind: str, path: Path) -> str:
+    """Validate and import ``path``; raises ImportFailed (nothing written) on any problem."""
+    rows = read_rows(path)
+    importer = load_importer(kind)
+    async with database.session() as session:
+        return await importer(session, rows, settings, SystemClock().now())
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+        summary = await run_import(database, settings, args.kind, args.file)
+    except ImportFailed as exc:
+        print(f"Nothing was imported from {args.file}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    finally:
+        await database.dispose()
+    print(summary)
+    return 0

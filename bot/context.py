@@ -1,0 +1,45 @@
+"""The narrow, typed context a handler receives: never "the whole bot"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.commands import CommandRegistry
+from bot.settings import Settings
+from bot.types import ChannelRef, Incoming, Notification, Person, Reply
+
+
+@dataclass
+class Context:
+    """What one handler call may use.
+
+    ``session`` is the unit of work for this message: it is committed by the router after
+    the handler returns and rolled back if it raises, so handlers (and the services and
+    repositories they call) never commit.  Messages for other people go through
+    :meth:`notify` and are delivered only after the commit.
+    """
+
+    incoming: Incoming
+    session: AsyncSession
+    settings: Settings
+    clock: Clock
+    commands: CommandRegistry
+    is_organiser: bool
+    person_id: int
+    notifications: list[Notification] = field(default_factory=list)
+
+    @property
+    def person(self) -> Person:
+        return self.incoming.person
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def notify(self, target: ChannelRef | Person, reply: Reply) -> None:
+        if isinstance(target, Person):
+            target = ChannelRef.for_person(target)
+        self.notifications.append(Notification(target, reply))

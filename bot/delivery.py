@@ -1,0 +1,52 @@
+"""How the core posts to a platform without knowing it: a :class:`Transport` per platform.
+
+Adapters register one; notifications and scheduled posts go through it.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.types import ChannelRef, Reply
+
+
+class DeliveryError(Exception):
+    """A platform refused a post.  ``retry_after`` (seconds) is set for rate limits;
+    ``permanent`` errors (channel gone, bot removed) are not worth retrying."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None,
+                 permanent: bool = False) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class Transport(Protocol):
+    platform: str
+
+    async def send(self, target: ChannelRef, reply: Reply) -> str | None:
+        """Post ``reply`` to ``target``; returns the platform's message id when it has one.
+        Raises :class:`DeliveryError` when the platform refuses."""
+        ...
+
+
+class Transports:
+    """The registered transports, by platform name."""
+
+    def __init__(self) -> None:
+        self._by_platform: dict[str, Transport] = {}
+
+    def register(self, transport: Transport) -> None:
+        self._by_platform[transport.platform] = transport
+
+    def get(self, platform: str) -> Transport | None:
+        return self._by_platform.get(platform)
+
+    def platforms(self) -> list[str]:
+        return sorted(self._by_platform)
+
+    async def send(self, target: ChannelRef, reply: Reply) -> str | None:
+        transport = self._by_platform.get(target.platform)
+        if transport is None:
+            raise DeliveryError(f"no transport for platform {target.platform!r}", permanent=True)
+        return await transport.send(target, reply)

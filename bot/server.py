@@ -1,0 +1,90 @@
+"""The aiohttp app behind ``copbot serve``: health, and whatever the adapters mount.
+
+Adapters are found by module name and asked to mount themselves; each one returns without
+mounting anything when its settings are absent, so the core never imports a platform SDK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.runtime import AdapterHost, Runtime
+
+log = logging.getLogger(__name__)
+
+# Adapter modules with ``async def mount(app: web.Application, host: AdapterHost) -> bool``.
+ADAPTER_MODULES: tuple[str, ...] = ("adapters.slack", "adapters.teams")
+
+# Core routes added by features (e.g. calendar feeds): ``def add_routes(app, runtime)``.
+ROUTE_MODULES: tuple[str, ...] = ()
+
+RUNTIME_KEY = web.AppKey("runtime", Runtime)
+
+
+class _Mount(Protocol):
+    def __call__(self, app: web.Application, host: AdapterHost) -> Awaitable[bool]: ...
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME_KEY]
+    ok = await runtime.database.ping()
+    body = {"status": "ok" if ok else "unavailable", "database": "ok" if ok else "unreachable"}
+    return web.json_response(body, status=200 if ok else 503)
+
+
+async def create_app(runtime: Runtime) -> web.Application:
+    """Build the app; adapters mount their routes if configured.  No network I/O."""
+    app = web.Application()
+    app[RUNTIME_KEY] = runtime
+    app.router.add_get("/healthz", healthz)
+    for name in ROUTE_MODULES:
+        module = importlib.import_module(name)
+        add_routes: Callable[[web.Application, Runtime], None] = module.add_routes
+        add_routes(app, runtime)
+    host = runtime.adapter_host()
+    for name in ADAPTER_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        mount: _Mount | None = getattr(module, "mount", None)
+        if mount is not None and await mount(app, host):
+            log.info("mounted adapter %s", name)
+    return app
+
+
+async def serve(runtime: Runtime, host: str, port: int,
+                ready: Callable[[int], None] | None = None) -> None:
+    """Run until SIGTERM or SIGINT, then shut down gracefully."""
+    await runtime.start()
+    app = await create_app(runtime)
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    actual_port = int(runner.addresses[0][1]) if runner.addresses else port
+    log.info("copbot serving on http://%s:%s", host, actual_port)
+    print(f"copbot serving on http://{host}:{actual_port}", flush=True)
+    if ready is not None:
+        ready(actual_port)
+    try:
+        await stop.wait()
+    finally:
+        log.info("shutting down")
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        await runner.cleanup()
+        await runtime.stop()

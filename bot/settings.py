@@ -1,0 +1,189 @@
+"""Settings from ``COPBOT_*`` environment variables and an optional ``.env`` file.
+
+Nothing about one network is hard-wired: its name, communities, time zone and platform
+credentials are all here.  Bad values fail at start with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///copbot.db"
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="COPBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # The network
+    network_name: str = "Midlands Decision Support Network"
+    bot_name: str = "copbot"
+    timezone: str = "Europe/London"
+    # "slug:Display name" pairs, e.g. "analysis:Analysis,evaluation:Evaluation".
+    communities: CommaList = Field(
+        default_factory=lambda: ["analysis:Analysis", "evaluation:Evaluation", "evidence:Evidence"]
+    )
+    # "platform:workspace:user" keys, e.g. "slack:T123:U456,console::alice".
+    organisers: CommaList = Field(default_factory=list)
+
+    # Storage
+    database_url: str = DEFAULT_DATABASE_URL
+    database_echo: bool = False
+
+    # Serving
+    host: str = "0.0.0.0"
+    port: int | None = None  # falls back to $PORT, then 3978
+    public_url: str = ""  # e.g. https://copbot.example.nhs.uk, for links to /calendar.ics
+
+    # Slack
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = "https://slack.com/api/"
+    slack_command: str = "/copbot"
+
+    # Microsoft Teams
+    teams_app_id: str = ""
+    teams_app_password: str = ""
+    teams_certificate_path: str = ""
+    teams_certificate_thumbprint: str = ""
+    teams_tenant_id: str = ""
+    teams_app_type: Literal["SingleTenant", "MultiTenant"] = "MultiTenant"
+
+    # Events
+    events_window_days: int = 60
+
+    # Knowledge
+    answer_threshold: float = 0.5
+    synonyms_file: str = ""
+
+    # Scheduler
+    scheduler: Literal["on", "off"] = "on"
+    channel_reminder_offsets: CommaList = Field(default_factory=lambda: ["7d", "1d", "1h"])
+    personal_reminder_offsets: CommaList = Field(default_factory=lambda: ["1d", "15m"])
+    digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    digest_time: str = "09:00"
+    missed_grace: str = "2h"
+    unanswered_after_working_days: int = 3
+    faq_review_age_months: int = 12
+
+    @field_validator("communities", "organisers", "channel_reminder_offsets",
+                     "personal_reminder_offsets", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as "
+                             "Europe/London)") from exc
+        return value
+
+    @field_validator("organisers")
+    @classmethod
+    def _valid_organisers(cls, value: list[str]) -> list[str]:
+        for key in value:
+            if key.count(":") < 2:
+                raise ValueError(f"{key!r} is not platform:workspace:user (e.g. slack:T123:U456)")
+        return value
+
+    @field_validator("channel_reminder_offsets", "personal_reminder_offsets")
+    @classmethod
+    def _valid_offsets(cls, value: list[str]) -> list[str]:
+        for item in value:
+            parse_duration(item)
+        return value
+
+    @field_validator("missed_grace")
+    @classmethod
+    def _valid_grace(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_url(cls, value: str) -> str:
+        if not (value.startswith("sqlite+aiosqlite://") or value.startswith("postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def community_seeds(self) -> list[tuple[str, str]]:
+        seeds = []
+        for item in self.communities:
+            slug, _, name = item.partition(":")
+            seeds.append((slug.strip().lower(), (name or slug).strip()))
+        return seeds
+
+    def listen_port(self, environ_port: str | None) -> int:
+        if self.port is not None:
+            return self.port
+        return int(environ_port) if environ_port else 3978
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix):
+            return Path(self.database_url[len(prefix):])
+        return None
+
+
+_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """``90m``, ``1h``, ``7d``, ``1h30m`` → timedelta.  Raises ValueError with a clear message."""
+    text = text.strip().lower().replace(" ", "")
+    if not text:
+        raise ValueError("empty duration")
+    total = 0
+    number = ""
+    for char in text:
+        if char.isdigit():
+            number += char
+        elif char in _UNITS and number:
+            total += int(number) * _UNITS[char]
+            number = ""
+        else:
+            raise ValueError(f"{text!r} is not a duration like 90m, 1h or 7d")
+    if number:  # bare number: minutes
+        total += int(number) * 60
+    return timedelta(seconds=total)
+
+
+class SettingsError(Exception):
+    pass
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one readable message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = ["Invalid settings:"]
+        for error in exc.errors():
+            name = "COPBOT_" + "_".join(str(p) for p in error["loc"]).upper()
+            lines.append(f"  {name}: {error['msg']}")
+        raise SettingsError("\n".join(lines)) from None

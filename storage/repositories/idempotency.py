@@ -1,0 +1,37 @@
+"""Platform event ids already handled, so a retried delivery never repeats an action."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import upsert_insert
+from storage.models import ProcessedEvent
+
+
+class IdempotencyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(self, key: str, now: datetime) -> bool:
+        """True the first time ``key`` is seen; False for every repeat (in any process).
+
+        The claim is part of the caller's unit of work: if handling fails and rolls back, the
+        key is released and a platform retry is handled afresh.
+        """
+        stmt = upsert_insert(self.session, ProcessedEvent).values(
+            key=key[:255], processed_at=now
+        ).on_conflict_do_nothing(index_elements=["key"])
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def forget_older_than(self, cutoff: datetime) -> int:
+        result = await self.session.execute(
+            delete(ProcessedEvent).where(ProcessedEvent.processed_at < cutoff)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+KEEP_FOR = timedelta(days=2)

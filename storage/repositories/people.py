@@ -1,0 +1,89 @@
+"""People and organisers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.types import Person as PersonRef
+from storage.dialect import upsert_insert
+from storage.models import Organiser, Person
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def touch(self, person: PersonRef, now: datetime) -> Person:
+        """Record that ``person`` spoke now; keeps the latest display name."""
+        values = {
+            "platform": person.platform,
+            "workspace": person.workspace,
+            "user_id": person.user_id,
+            "display_name": person.display_name,
+            "created_at": now,
+            "last_seen_at": now,
+        }
+        update = {"last_seen_at": now}
+        if person.display_name:
+            update["display_name"] = person.display_name  # type: ignore[assignment]
+        stmt = upsert_insert(self.session, Person).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "workspace", "user_id"], set_=update
+        )
+        await self.session.execute(stmt)
+        found = await self.find(person.platform, person.workspace, person.user_id)
+        assert found is not None
+        return found
+
+    async def find(self, platform: str, workspace: str, user_id: str) -> Person | None:
+        result = await self.session.execute(
+            select(Person).where(
+                Person.platform == platform,
+                Person.workspace == workspace,
+                Person.user_id == user_id,
+            ).execution_options(populate_existing=True)
+        )
+        return result.scalar_one_or_none()
+
+
+class OrganiserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, platform: str, workspace: str, user_id: str, now: datetime) -> bool:
+        """Add an organiser; False if they already were one."""
+        stmt = upsert_insert(self.session, Organiser).values(
+            platform=platform, workspace=workspace, user_id=user_id, added_at=now
+        ).on_conflict_do_nothing()
+        result = await self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def remove(self, platform: str, workspace: str, user_id: str) -> bool:
+        result = await self.session.execute(
+            delete(Organiser).where(
+                Organiser.platform == platform,
+                Organiser.workspace == workspace,
+                Organiser.user_id == user_id,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def list(self) -> Sequence[Organiser]:
+        result = await self.session.execute(
+            select(Organiser).order_by(Organiser.platform, Organiser.workspace, Organiser.user_id)
+        )
+        return result.scalars().all()
+
+    async def contains(self, person: PersonRef) -> bool:
+        result = await self.session.execute(
+            select(Organiser.id).where(
+                Organiser.platform == person.platform,
+                Organiser.workspace == person.workspace,
+                Organiser.user_id == person.user_id,
+            )
+        )
+        return result.first() is not None

@@ -1,0 +1,111 @@
+"""The router's promises: clear replies for bad input, nothing changed, no stack traces."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.commands import Args, Command
+from bot.context import Context
+from bot.errors import UsageError
+from bot.types import Reply
+from storage.models import Community
+from tests.testbot import TestBot
+
+
+async def test_help_lists_every_command_with_a_description(bot: TestBot) -> None:
+    text = (await bot.say("help")).text
+    for command in bot.runtime.commands:
+        if not command.hidden:
+            assert command.usage_text in text
+            assert command.summary in text
+
+
+async def test_help_for_one_command_shows_its_usage(bot: TestBot) -> None:
+    reply = await bot.say("help communities")
+    assert reply.title == "communities"
+    assert any(f.label == "Usage" for f in reply.fields)
+
+
+async def test_unknown_command_gets_a_friendly_reply(bot: TestBot) -> None:
+    reply = await bot.say("frobnicate")
+    assert "don't know the command" in reply.text and "help" in reply.text
+
+
+async def test_typo_suggests_the_right_command(bot: TestBot) -> None:
+    reply = await bot.say("comunities")
+    assert "Did you mean communities" in reply.text
+
+
+async def test_member_is_refused_an_organiser_command(bot: TestBot) -> None:
+    reply = await bot.say("organisers", as_="alice")
+    assert "Only organisers" in reply.text
+    reply = await bot.say("organisers", as_="olive")
+    assert "console::olive" in reply.text
+
+
+async def _add_then_fail(ctx: Context, args: Args) -> Reply:
+    ctx.session.add(Community(slug="doomed", name="Doomed", description=""))
+    await ctx.session.flush()
+    if args.raw == "usage":
+        raise UsageError("that is not a number")
+    raise RuntimeError("secret internal detail")
+
+
+async def _count_doomed(bot: TestBot) -> int:
+    async with bot.runtime.database.session() as session:
+        result = await session.execute(
+            select(func.count()).select_from(Community).where(Community.slug == "doomed"))
+        return int(result.scalar_one())
+
+
+async def test_bad_arguments_roll_back_and_show_usage(bot: TestBot) -> None:
+    bot.runtime.commands.add(Command("boom", "fails", _add_then_fail, usage="boom <n>"))
+    reply = await bot.say("boom usage")
+    assert reply.text == "that is not a number\nUsage: boom <n>"
+    assert await _count_doomed(bot) == 0
+
+
+async def test_handler_crash_is_logged_and_user_gets_a_reference(
+    bot: TestBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.runtime.commands.add(Command("boom", "fails", _add_then_fail))
+    with caplog.at_level(logging.ERROR):
+        reply = await bot.say("boom now")
+    assert "secret internal detail" not in reply.text
+    assert "Traceback" not in reply.text
+    assert "error reference" in reply.text
+    ref = reply.text.split("error reference ")[1][:8]
+    assert any(ref in r.getMessage() and r.exc_info for r in caplog.records)
+    assert await _count_doomed(bot) == 0
+
+
+async def test_duplicate_delivery_is_dropped(bot: TestBot) -> None:
+    calls: list[str] = []
+
+    async def count(ctx: Context, args: Args) -> Reply:
+        calls.append(args.raw)
+        return Reply(text="counted")
+
+    bot.runtime.commands.add(Command("count", "counts", count))
+    incoming = bot.incoming("count 1", event_id="Ev123")
+    first = await bot.runtime.dispatch(incoming)
+    second = await bot.runtime.dispatch(incoming)
+    assert first.reply is not None and first.reply.text == "counted"
+    assert second.duplicate and second.reply is None
+    assert calls == ["1"]
+
+
+async def test_button_press_reaches_the_typed_command(bot: TestBot) -> None:
+    typed = await bot.say("help communities")
+    pressed = await bot.press("help", "communities")
+    assert typed == pressed
+
+
+async def test_free_text_without_knowledge_is_answered_honestly(bot: TestBot) -> None:
+    if bot.runtime.commands.question_handler is not None:
+        pytest.skip("questions are answered by the knowledge feature")
+    reply = await bot.say("how do I get access to HES data?")
+    assert "can't answer questions yet" in reply.text

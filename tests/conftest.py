@@ -1,0 +1,166 @@
+"""Shared fixtures: a migrated database on SQLite and (when configured) PostgreSQL, a fixed
+clock, an in-process test bot, and a guard that refuses any non-loopback connection.
+
+Set ``COPBOT_TEST_POSTGRES_URL`` (e.g. ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``)
+to run every database test on PostgreSQL too.  Each test session creates its own scratch
+database on that server, so parallel runs never meet; if the server cannot be reached the
+tests fail rather than skip.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import FixedClock
+from bot.settings import Settings
+from storage.db import Database
+from tests.testbot import TestBot
+
+POSTGRES_URL = os.environ.get("COPBOT_TEST_POSTGRES_URL", "")
+
+# ---------------------------------------------------------------------------- network guard
+_real_connect = socket.socket.connect
+
+
+def _is_local(address: Any) -> bool:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+        if host in ("localhost", ""):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+    return True  # unix sockets
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+        raise ConnectionRefusedError(f"tests may only reach loopback, not {address!r}")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _offline() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+# ---------------------------------------------------------------------------- databases
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A scratch PostgreSQL database for this test session, dropped at the end."""
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    if not POSTGRES_URL:
+        pytest.skip("COPBOT_TEST_POSTGRES_URL is not set")
+    url = make_url(POSTGRES_URL)
+    name = f"copbot_test_{uuid.uuid4().hex[:10]}"
+
+    def dsn(database: str | None) -> str:
+        return url.set(drivername="postgresql", database=database).render_as_string(
+            hide_password=False)
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(dsn(url.database))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+_pg_schema_counter = iter(range(1_000_000))
+
+
+@pytest.fixture(params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL for an empty database of each configured kind."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
+        return
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    server: str = request.getfixturevalue("postgres_server_url")
+    url = make_url(server)
+    name = f"{url.database}_{next(_pg_schema_counter)}"
+    plain = url.set(drivername="postgresql")
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(plain.render_as_string(hide_password=False))
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated, empty database (SQLite and, when configured, PostgreSQL)."""
+    db = Database(database_url)
+    await db.upgrade()
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+# ---------------------------------------------------------------------------- the bot
+# Thursday 3 December 2026, 10:00 in London (GMT = UTC in winter).
+NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        organisers=["console::olive"],
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+async def bot(settings: Settings, clock: FixedClock, database: Database) -> AsyncIterator[TestBot]:
+    """An in-process bot on a migrated database; ``olive`` is an organiser."""
+    testbot = TestBot(settings, clock, database)
+    await testbot.start()
+    try:
+        yield testbot
+    finally:
+        await testbot.stop()
