@@ -19,6 +19,10 @@ COMMAND_MODULES = (
     "bot.cli.db",
     "bot.cli.organisers",
     "bot.cli.imports",
+    "bot.cli.events",
+    "bot.cli.knowledge",
+    "bot.cli.scheduler",
+    "bot.cli.teams",
 )
 
 
