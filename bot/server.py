@@ -1,7 +1,8 @@
 """The aiohttp app behind ``copbot serve``: health, and whatever the adapters mount.
 
-Adapters are found by module name and asked to mount themselves; each one returns without
-mounting anything when its settings are absent, so the core never imports a platform SDK.
+Adapters are found by module name (:mod:`bot.plugins`) and asked to mount themselves; each
+returns without mounting anything when its settings are absent, so the core never imports a
+platform SDK.
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.plugins import adapter_modules
 from bot.runtime import AdapterHost, Runtime
 
 log = logging.getLogger(__name__)
-
-# Adapter modules with ``async def mount(app: web.Application, host: AdapterHost) -> bool``.
-ADAPTER_MODULES: tuple[str, ...] = ("adapters.slack", "adapters.teams")
 
 # Core routes added by features (e.g. calendar feeds): ``def add_routes(app, runtime)``.
 ROUTE_MODULES: tuple[str, ...] = ()
@@ -49,16 +48,10 @@ async def create_app(runtime: Runtime) -> web.Application:
         add_routes: Callable[[web.Application, Runtime], None] = module.add_routes
         add_routes(app, runtime)
     host = runtime.adapter_host()
-    for name in ADAPTER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in adapter_modules():
         mount: _Mount | None = getattr(module, "mount", None)
         if mount is not None and await mount(app, host):
-            log.info("mounted adapter %s", name)
+            log.info("mounted adapter %s", module.__name__)
     return app
 
 
