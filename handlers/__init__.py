@@ -6,9 +6,9 @@ Order matters only for ``help``: commands are listed in the order they are regis
 from __future__ import annotations
 
 from bot.commands import CommandRegistry
-from handlers import admin, events, help, questions, resources, subscriptions
+from handlers import admin, events, expertise, help, questions, resources, subscriptions
 
-FEATURES = (help, events, questions, resources, subscriptions, admin)
+FEATURES = (help, events, questions, resources, expertise, subscriptions, admin)
 
 
 def build_registry() -> CommandRegistry:
