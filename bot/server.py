@@ -22,7 +22,7 @@ from bot.runtime import AdapterHost, Runtime
 log = logging.getLogger(__name__)
 
 # Core routes added by features (e.g. calendar feeds): ``def add_routes(app, runtime)``.
-ROUTE_MODULES: tuple[str, ...] = ()
+ROUTE_MODULES: tuple[str, ...] = ("bot.web_calendar",)
 
 RUNTIME_KEY = web.AppKey("runtime", Runtime)
 

@@ -1,9 +1,185 @@
-"""Events: commands arrive in a later issue."""
+"""Events: list seminars, sign up and cancel, see your places, get calendar files.
+
+Organisers' commands (``event add``, ``event edit`` …) live in :mod:`handlers.event_admin`;
+both are registered here.
+"""
 
 from __future__ import annotations
 
-from bot.commands import CommandRegistry
+from bot.calendar import CONTENT_TYPE, build_calendar, filename
+from bot.commands import Args, Command, CommandRegistry
+from bot.context import Context
+from bot.errors import UserError
+from bot.services.communities import resolve_community
+from bot.services.event_notices import event_label
+from bot.services.events import CONFIRMED, EventService, MemberStatus
+from bot.timefmt import format_range
+from bot.types import Attachment, Button, Field, Item, Reply
+from handlers import event_admin
+from handlers.event_cards import (
+    event_card,
+    event_id_from,
+    event_item,
+    member_buttons,
+    status_text,
+)
+from storage.repositories.communities import CommunityRepository
+
+LIST_LIMIT = 15
+
+
+def service(ctx: Context) -> EventService:
+    return EventService(ctx.session, ctx.settings)
+
+
+async def list_events(ctx: Context, args: Args) -> Reply:
+    events = service(ctx)
+    community = None
+    if args.raw:
+        community = await resolve_community(ctx.session, args.raw)
+        if community is None:
+            known = ", ".join(c.slug for c in await CommunityRepository(ctx.session).list())
+            raise UserError(f"There is no community called “{args.raw}”. Try one of: {known}.")
+    now = ctx.now()
+    community_id = community.id if community else None
+    upcoming = await events.upcoming(now, community_id=community_id, limit=LIST_LIMIT)
+    days = ctx.settings.events_window_days
+    where = f" in {community.name}" if community else ""
+    if not upcoming:
+        text = f"No events{where} in the next {days} days."
+        if ctx.is_organiser:
+            text += " Organisers can add one with event add."
+        return Reply(text=text)
+    total = await events.count_upcoming(now, community_id=community_id)
+    statuses = await events.member_statuses(ctx.person_id, upcoming)
+    waiting = await events.waitlist_lengths(upcoming)
+    communities = await events.communities()
+    items = tuple(
+        event_item(event, zone=ctx.settings.zone, now=now, status=statuses.get(event.id),
+                   waiting=waiting.get(event.id, 0),
+                   community=communities.get(event.community_id or 0))
+        for event in upcoming
+    )
+    footer = ""
+    if total > len(upcoming):
+        footer = (f"and {total - len(upcoming)} more — type events <community> to narrow the "
+                  "list.")
+    return Reply(title=f"Upcoming events{where} (next {days} days)", items=items,
+                 footer=footer)
+
+
+async def show_event(ctx: Context, args: Args) -> Reply:
+    event_id = event_id_from(args, "event")
+    events = service(ctx)
+    event = await events.get(event_id)
+    status = (await events.member_statuses(ctx.person_id, [event])).get(event.id)
+    waiting = (await events.waitlist_lengths([event])).get(event.id, 0)
+    communities = await events.communities()
+    return event_card(event, zone=ctx.settings.zone, now=ctx.now(), status=status,
+                      waiting=waiting, community=communities.get(event.community_id or 0),
+                      organiser=ctx.is_organiser)
+
+
+async def signup(ctx: Context, args: Args) -> Reply:
+    event_id = event_id_from(args, "signup")
+    result = await service(ctx).signup(event_id, ctx.person_id, now=ctx.now())
+    event = result.event
+    when = format_range(event.starts_at, event.ends_at, ctx.settings.zone)
+    status = MemberStatus(result.status, result.position)
+    buttons = member_buttons(event, status, ctx.now())
+    if result.already:
+        return Reply(text=f"You're already registered for {event_label(event)} "
+                          f"({status_text(status)}).", buttons=buttons)
+    if result.status == CONFIRMED:
+        fields = [Field("When", when)]
+        if event.join_link:
+            fields.append(Field("Joining link", event.join_link))
+        return Reply(title=f"You're registered: {event_label(event)}",
+                     text=f"You have a place at {event_label(event)}.", fields=tuple(fields),
+                     buttons=buttons)
+    return Reply(
+        title=f"You're on the waitlist: {event_label(event)}",
+        text=f"{event_label(event)} is full, so you are on the waitlist at position "
+             f"{result.position}. If a place comes free I'll tell you straight away.",
+        fields=(Field("When", when),), buttons=buttons,
+    )
+
+
+async def cancel(ctx: Context, args: Args) -> Reply:
+    event_id = event_id_from(args, "cancel")
+    outcome = await service(ctx).cancel_registration(event_id, ctx.person_id, now=ctx.now())
+    for notification in outcome.notifications:
+        ctx.notify(notification.target, notification.reply)
+    label = event_label(outcome.event)
+    if outcome.previous_status == CONFIRMED:
+        text = f"You've given up your place at {label}."
+        if outcome.promoted:
+            text += " It has gone to the next person on the waitlist."
+    else:
+        text = f"You've left the waitlist for {label}."
+    return Reply(text=text, buttons=(Button("Sign up again", "signup", str(outcome.event.id)),))
+
+
+async def my_events(ctx: Context, args: Args) -> Reply:
+    now = ctx.now()
+    mine = await service(ctx).my_registrations(ctx.person_id, now)
+    if not mine:
+        return Reply(text="You have no upcoming events. Type events to see what's on.")
+    items = []
+    for entry in mine:
+        status = MemberStatus(entry.status, entry.position)
+        fields = [Field("When", format_range(entry.event.starts_at, entry.event.ends_at,
+                                             ctx.settings.zone)),
+                  Field("You", status_text(status))]
+        if entry.status == CONFIRMED and entry.event.join_link:
+            fields.append(Field("Joining link", entry.event.join_link))
+        items.append(Item(title=event_label(entry.event), fields=tuple(fields),
+                          buttons=member_buttons(entry.event, status, now)))
+    return Reply(title="Your events", items=tuple(items))
+
+
+async def calendar_file(ctx: Context, args: Args) -> Reply:
+    event_id = event_id_from(args, "calendar")
+    events = service(ctx)
+    event = await events.get(event_id)
+    status = (await events.member_statuses(ctx.person_id, [event])).get(event.id)
+    if status is None or status.status != CONFIRMED:
+        if status is not None:
+            raise UserError(f"You're on the waitlist for {event_label(event)} (position "
+                            f"{status.position}); the calendar file comes with a place.")
+        raise UserError(f"Calendar files are for people with a place. Type signup {event.id} "
+                        f"to register for {event_label(event)}.")
+    communities = await events.communities()
+    content = build_calendar([event], ctx.settings, name=event.title, include_links=True,
+                             communities=communities)
+    return Reply(text=f"Here is {event_label(event)} for your calendar. If the event changes, "
+                      "download it again and your calendar will update.",
+                 file=Attachment(filename(event), CONTENT_TYPE, content))
 
 
 def register(registry: CommandRegistry) -> None:
-    """Adds this feature's commands (none yet)."""
+    registry.add(Command(
+        name="events", usage="events [community]", handler=list_events,
+        summary="upcoming events, with places left and a Sign up button",
+    ))
+    registry.add(Command(
+        name="event", usage="event <id>", handler=show_event,
+        summary="details of one event, e.g. event 12",
+    ))
+    registry.add(Command(
+        name="signup", usage="signup <id>", handler=signup, aliases=("sign up",),
+        summary="take a place at an event (or join its waitlist when it is full)",
+    ))
+    registry.add(Command(
+        name="cancel", usage="cancel <id>", handler=cancel,
+        summary="give up your place or waitlist place at an event",
+    ))
+    registry.add(Command(
+        name="my events", handler=my_events,
+        summary="your upcoming events and waitlist places",
+    ))
+    registry.add(Command(
+        name="calendar", usage="calendar <id>", handler=calendar_file,
+        summary="an .ics calendar file for an event you have a place at",
+    ))
+    event_admin.register(registry)

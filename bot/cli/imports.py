@@ -20,6 +20,7 @@ from storage.db import Database
 # kind -> "module:function" of an Importer.
 IMPORTERS: dict[str, str] = {
     "communities": "bot.services.communities:import_communities",
+    "events": "bot.services.event_import:import_events",
 }
 
 

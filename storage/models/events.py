@@ -4,6 +4,9 @@
 capacity``) so the database, not a Python ``if``, keeps confirmed places within capacity; the
 CHECK constraint is the last line of defence.  Waitlist positions are not stored: they are the
 order of waitlisted registrations by (``signed_up_at``, ``id``).
+
+``sequence`` counts the edits members would notice (time, place, title); it is the iCalendar
+SEQUENCE, so a re-downloaded .ics updates the entry in the member's calendar.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class Event(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default=EVENT_SCHEDULED)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

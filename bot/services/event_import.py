@@ -1,0 +1,103 @@
+"""``copbot import events FILE``: events from CSV or YAML, with the fields of ``event add``.
+
+Columns: ``title, start`` (or ``date`` + ``time``), ``duration`` (or ``end``), ``capacity``
+required; ``community, location, link, speaker, description, timezone`` and ``external_id``
+optional.  The whole file is checked before anything is written; a row with an
+``external_id`` seen before updates that event instead of adding another.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import InvalidFields
+from bot.importing import ImportFailed, Row
+from bot.services.event_fields import EventChanges, EventDraft, parse_new_event
+from bot.services.events import EventService
+from bot.settings import Settings
+from storage.models.events import EVENT_SCHEDULED, Event
+from storage.repositories.communities import CommunityRepository
+from storage.repositories.events import EventRepository
+
+
+async def import_events(session: AsyncSession, rows: list[Row], settings: Settings,
+                        now: datetime) -> str:
+    """Validate every row, then create or update (by ``external_id``) in one unit of work."""
+    communities = list(await CommunityRepository(session).list())
+    problems: list[str] = []
+    drafts: list[tuple[Row, EventDraft]] = []
+    first_row: dict[str, int] = {}
+    for row in rows:
+        try:
+            draft = parse_new_event(row.values, communities=communities,
+                                    default_zone=settings.zone, now=now, for_import=True)
+        except InvalidFields as exc:
+            problems += [f"row {row.number}: {name}: {problem}"
+                         for name, problem in exc.errors.items()]
+            continue
+        if draft.external_id:
+            if draft.external_id in first_row:
+                problems.append(f"row {row.number}: external_id {draft.external_id!r} is "
+                                f"already used by row {first_row[draft.external_id]}")
+                continue
+            first_row[draft.external_id] = row.number
+        drafts.append((row, draft))
+    existing = await EventRepository(session).by_external_id(first_row)
+    for row, draft in drafts:
+        event = existing.get(draft.external_id or "")
+        if event is not None:
+            problems += _update_problems(row, draft, event)
+    if problems:
+        raise ImportFailed(problems)
+
+    service = EventService(session, settings)
+    created = updated = unchanged = promoted = untold = 0
+    for _row, draft in drafts:
+        event = existing.get(draft.external_id or "")
+        if event is None:
+            await service.create(draft, created_by=None, now=now)
+            created += 1
+            continue
+        if _same(draft, event):
+            unchanged += 1
+            continue
+        outcome = await service.update(event.id, _changes(draft), now=now)
+        updated += 1
+        promoted += len(outcome.promoted)
+        untold += len(outcome.notifications)
+    summary = f"Imported events: {created} created, {updated} updated, {unchanged} unchanged."
+    if promoted:
+        summary += f" {promoted} promoted from waitlists."
+    if untold:
+        summary += (f" {untold} messages to registrants about the changes were not sent from "
+                    "the command line; tell them in the channel.")
+    return summary
+
+
+def _update_problems(row: Row, draft: EventDraft, event: Event) -> list[str]:
+    if event.status != EVENT_SCHEDULED:
+        return [f"row {row.number}: event #{event.id} ({draft.external_id}) was cancelled and "
+                "cannot be updated"]
+    if draft.capacity < event.confirmed_count:
+        return [f"row {row.number}: capacity: {event.confirmed_count} people are confirmed for "
+                f"#{event.id}, so capacity cannot go below {event.confirmed_count}"]
+    return []
+
+
+def _same(draft: EventDraft, event: Event) -> bool:
+    return all(getattr(draft, name) == getattr(event, name) for name in _COMPARED)
+
+
+_COMPARED = ("title", "starts_at", "ends_at", "capacity", "timezone", "community_id",
+             "location", "join_link", "speaker", "description")
+
+
+def _changes(draft: EventDraft) -> EventChanges:
+    return EventChanges(
+        title=draft.title, starts_at=draft.starts_at, ends_at=draft.ends_at,
+        capacity=draft.capacity, timezone=draft.timezone, community_id=draft.community_id,
+        location=draft.location, join_link=draft.join_link, speaker=draft.speaker,
+        description=draft.description,
+    )

@@ -1,0 +1,67 @@
+"""What registrants are told when something happens to them that they did not ask for:
+a waitlist promotion, a cancelled event, a changed time or place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from bot.timefmt import format_range
+from bot.types import Button, Field, Reply
+from storage.models.events import Event
+
+
+def event_label(event: Event) -> str:
+    """``#12 Intro to SPC charts`` — how an event is named in every message."""
+    return f"#{event.id} {event.title}"
+
+
+def where(event: Event) -> str:
+    return event.location or "Online"
+
+
+def promoted_notice(event: Event, zone: ZoneInfo) -> Reply:
+    fields = [Field("When", format_range(event.starts_at, event.ends_at, zone)),
+              Field("Where", where(event))]
+    if event.join_link:
+        fields.append(Field("Joining link", event.join_link))
+    return Reply(
+        title=f"You're in: {event_label(event)}",
+        text=f"A place came free, so you are now confirmed for {event_label(event)}. "
+             "If you can no longer come, please cancel so the next person can have it.",
+        fields=tuple(fields),
+        buttons=(Button("Add to calendar", "calendar", str(event.id)),
+                 Button("Cancel my place", "cancel", str(event.id), style="danger")),
+    )
+
+
+def cancelled_notice(event: Event, zone: ZoneInfo) -> Reply:
+    return Reply(
+        title=f"Cancelled: {event_label(event)}",
+        text=f"{event_label(event)} on {format_range(event.starts_at, event.ends_at, zone)} has "
+             "been cancelled by the organisers. Your registration is void; you need do nothing. "
+             "If you added it to your calendar, please remove it.",
+    )
+
+
+def changed_notice(event: Event, changed: Sequence[str], zone: ZoneInfo, *,
+                   confirmed: bool) -> Reply:
+    fields = []
+    if "time" in changed:
+        fields.append(Field("New time", format_range(event.starts_at, event.ends_at, zone)))
+    if "location" in changed:
+        fields.append(Field("New place", where(event)))
+    if "link" in changed and confirmed and event.join_link:
+        fields.append(Field("New joining link", event.join_link))
+    if "title" in changed:
+        fields.append(Field("New title", event.title))
+    buttons: tuple[Button, ...] = ()
+    if confirmed:
+        buttons = (Button("Update my calendar", "calendar", str(event.id)),)
+    return Reply(
+        title=f"Changed: {event_label(event)}",
+        text=f"The organisers have changed {event_label(event)}; you are still "
+             f"{'confirmed' if confirmed else 'on the waitlist'}.",
+        fields=tuple(fields),
+        buttons=buttons,
+    )

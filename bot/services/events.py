@@ -1,0 +1,356 @@
+"""Seminars and sign-ups: the one service every entry point uses (chat commands, Slack and
+Teams forms, the scheduler, the CLI).
+
+Each method works inside the caller's unit of work (``session``) and never commits.  Methods
+that change who holds a place lock the event's row first, so on PostgreSQL the sign-ups,
+cancellations and capacity changes of one event run one after another (SQLite's ``BEGIN
+IMMEDIATE`` already serialises writers); within that, the capacity itself is enforced by the
+conditional UPDATE in :meth:`EventRepository.claim_place` and the CHECK constraint behind it.
+
+Messages for other people come back as :class:`bot.types.Notification` values in the result;
+the caller delivers them after the commit (a handler passes them to ``ctx.notify``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import NotFound, UserError
+from bot.services.event_fields import EventChanges, EventDraft
+from bot.services.event_notices import (
+    cancelled_notice,
+    changed_notice,
+    event_label,
+    promoted_notice,
+)
+from bot.settings import Settings
+from bot.types import ChannelRef, Notification, Reply
+from bot.types import Person as PersonRef
+from storage.models import Community, Person
+from storage.models.events import (
+    CANCELLED,
+    CONFIRMED,
+    EVENT_CANCELLED,
+    EVENT_SCHEDULED,
+    WAITLISTED,
+    Event,
+    Registration,
+)
+from storage.repositories.events import EventRepository, RegistrationRepository
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One active registration: who, confirmed or waitlisted (with position), since when."""
+
+    registration_id: int
+    person_id: int
+    person: PersonRef
+    status: str
+    position: int | None
+    signed_up_at: datetime
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    event: Event
+    status: str  # confirmed | waitlisted
+    position: int | None  # waitlist position, 1 = next to be promoted
+    already: bool  # the person was registered before this call
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    status: str  # confirmed | waitlisted
+    position: int | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a change did, and who must be told (deliver ``notifications`` after commit)."""
+
+    event: Event
+    promoted: tuple[Attendee, ...] = ()
+    notified: tuple[Attendee, ...] = ()
+    changed: tuple[str, ...] = ()
+    previous_status: str | None = None
+    notifications: tuple[Notification, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class MyRegistration:
+    event: Event
+    status: str
+    position: int | None
+
+
+class EventService:
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+        self.events = EventRepository(session)
+        self.registrations = RegistrationRepository(session)
+
+    # ---------------------------------------------------------------- reading
+    async def get(self, event_id: int) -> Event:
+        """The event ``#event_id`` (scheduled or cancelled); NotFound if there is none."""
+        event = await self.events.get(event_id)
+        if event is None:
+            raise NotFound(f"There is no event #{event_id}. Type events to see what's on.")
+        return event
+
+    async def upcoming(self, now: datetime, *, community_id: int | None = None,
+                       within: timedelta | None = None, limit: int | None = None,
+                       ) -> list[Event]:
+        """Scheduled events starting from ``now`` to ``now + within`` (default: the
+        ``events_window_days`` setting), soonest first."""
+        until = now + (within or timedelta(days=self.settings.events_window_days))
+        return list(await self.events.upcoming(now, until, community_id=community_id,
+                                               limit=limit))
+
+    async def count_upcoming(self, now: datetime, *, community_id: int | None = None,
+                             within: timedelta | None = None) -> int:
+        until = now + (within or timedelta(days=self.settings.events_window_days))
+        return await self.events.count_upcoming(now, until, community_id=community_id)
+
+    async def member_statuses(self, person_id: int,
+                              events: Sequence[Event]) -> dict[int, MemberStatus]:
+        """The person's status for each of ``events`` they are registered for."""
+        found = await self.registrations.of_person(person_id, [e.id for e in events])
+        statuses = {}
+        for event_id, reg in found.items():
+            position = (await self.registrations.waitlist_position(reg)
+                        if reg.status == WAITLISTED else None)
+            statuses[event_id] = MemberStatus(reg.status, position)
+        return statuses
+
+    async def waitlist_lengths(self, events: Sequence[Event]) -> dict[int, int]:
+        return await self.registrations.waitlist_lengths([e.id for e in events])
+
+    async def attendees(self, event_id: int) -> list[Attendee]:
+        """Confirmed registrants, then the waitlist in order (positions 1, 2, …)."""
+        await self.get(event_id)
+        attendees = []
+        position = 0
+        for reg, person in await self.registrations.roster(event_id):
+            if reg.status == WAITLISTED:
+                position += 1
+            attendees.append(_attendee(reg, person, position if reg.status == WAITLISTED
+                                       else None))
+        return attendees
+
+    async def my_registrations(self, person_id: int, now: datetime) -> list[MyRegistration]:
+        """The person's places and waitlist places for events not yet over, soonest first."""
+        mine = []
+        for reg, event in await self.registrations.upcoming_for_person(person_id, now):
+            position = (await self.registrations.waitlist_position(reg)
+                        if reg.status == WAITLISTED else None)
+            mine.append(MyRegistration(event, reg.status, position))
+        return mine
+
+    async def communities(self) -> dict[int, Community]:
+        result = await self.session.execute(select(Community))
+        return {c.id: c for c in result.scalars()}
+
+    # ---------------------------------------------------------------- organisers
+    async def create(self, draft: EventDraft, *, created_by: int | None,
+                     now: datetime) -> Event:
+        """Add a scheduled event; its id is the public ``#id``."""
+        event = Event(
+            external_id=draft.external_id, title=draft.title, description=draft.description,
+            speaker=draft.speaker, community_id=draft.community_id,
+            starts_at=draft.starts_at, ends_at=draft.ends_at, timezone=draft.timezone,
+            location=draft.location, join_link=draft.join_link, capacity=draft.capacity,
+            confirmed_count=0, status=EVENT_SCHEDULED, sequence=0, created_by=created_by,
+            created_at=now, updated_at=now,
+        )
+        self.session.add(event)
+        await self.session.flush()
+        return event
+
+    async def update(self, event_id: int, changes: EventChanges, *, now: datetime) -> Outcome:
+        """Apply edits.  A new capacity goes through :meth:`change_capacity`; changes members
+        would notice (time, place, link, title) bump the calendar SEQUENCE and are told to
+        everyone registered."""
+        event = await self._locked(event_id)
+        if event.status != EVENT_SCHEDULED:
+            raise UserError(f"{event_label(event)} has been cancelled, so it cannot be edited.")
+        noticed = []
+        if changes.starts_at is not None or changes.ends_at is not None:
+            starts_at = changes.starts_at or event.starts_at
+            ends_at = changes.ends_at or event.ends_at
+            if (starts_at, ends_at) != (event.starts_at, event.ends_at):
+                event.starts_at, event.ends_at = starts_at, ends_at
+                noticed.append("time")
+        for name, attribute, notice in (("title", "title", "title"),
+                                        ("location", "location", "location"),
+                                        ("join_link", "join_link", "link"),
+                                        ("speaker", "speaker", None),
+                                        ("description", "description", None),
+                                        ("timezone", "timezone", None),
+                                        ("community_id", "community_id", None)):
+            value = getattr(changes, name)
+            if value is not None and value != getattr(event, attribute):
+                setattr(event, attribute, value)
+                if notice:
+                    noticed.append(notice)
+        event.updated_at = now
+        if noticed:
+            event.sequence += 1
+        await self.session.flush()
+        promoted: tuple[Attendee, ...] = ()
+        notifications: list[Notification] = []
+        if changes.capacity is not None and changes.capacity != event.capacity:
+            outcome = await self.change_capacity(event_id, changes.capacity, now=now)
+            promoted, notifications = outcome.promoted, list(outcome.notifications)
+            event = outcome.event
+        told = []
+        if noticed:
+            promoted_ids = {a.person_id for a in promoted}
+            for attendee in await self.attendees(event_id):
+                if attendee.person_id in promoted_ids:
+                    continue  # their promotion notice already shows the new details
+                reply = changed_notice(event, noticed, self.settings.zone,
+                                       confirmed=attendee.status == CONFIRMED)
+                notifications.append(_to(attendee, reply))
+                told.append(attendee)
+        return Outcome(event, promoted=promoted, notified=tuple(told), changed=tuple(noticed),
+                       notifications=tuple(notifications))
+
+    async def change_capacity(self, event_id: int, capacity: int, *, now: datetime) -> Outcome:
+        """Set the number of places.  Raising it promotes from the waitlist in order (each
+        promoted member is told); it cannot go below the number already confirmed."""
+        if capacity < 1:
+            raise UserError("Capacity must be at least 1.")
+        event = await self._locked(event_id)
+        if event.status != EVENT_SCHEDULED:
+            raise UserError(f"{event_label(event)} has been cancelled.")
+        if not await self.events.set_capacity(event_id, capacity, now):
+            raise UserError(
+                f"{event.confirmed_count} people are confirmed for {event_label(event)}, so "
+                f"capacity cannot go below {event.confirmed_count}. Cancel registrations first "
+                "if you need fewer places.")
+        promoted = await self._fill_from_waitlist(event_id, now)
+        event = await self._locked(event_id)
+        return Outcome(event, promoted=promoted,
+                       notifications=self._promotion_notices(event, promoted))
+
+    async def cancel_event(self, event_id: int, *, now: datetime) -> Outcome:
+        """Cancel the event; everyone confirmed or waitlisted is told, once."""
+        event = await self._locked(event_id)
+        if not await self.events.mark_cancelled(event_id, now):
+            raise UserError(f"{event_label(event)} was already cancelled.")
+        event = await self._locked(event_id)
+        told = tuple(await self.attendees(event_id))
+        reply = cancelled_notice(event, self.settings.zone)
+        return Outcome(event, notified=told,
+                       notifications=tuple(_to(attendee, reply) for attendee in told))
+
+    # ---------------------------------------------------------------- members
+    async def signup(self, event_id: int, person_id: int, *, now: datetime) -> SignupResult:
+        """Register the person: confirmed if a place is free, else waitlisted (with their
+        position).  Signing up twice changes nothing (``already`` is set).  Closed once the
+        event starts or if it was cancelled."""
+        event = await self._open(event_id, now)
+        reg_id = await self.registrations.add(event_id, person_id, WAITLISTED, now)
+        if reg_id is None:
+            existing = await self.registrations.find(event_id, person_id)
+            assert existing is not None
+            if existing.status != CANCELLED:
+                position = (await self.registrations.waitlist_position(existing)
+                            if existing.status == WAITLISTED else None)
+                return SignupResult(event, existing.status, position, already=True)
+            # Signing up again after cancelling: a fresh registration at the back.
+            await self.registrations.remove(existing.id)
+            reg_id = await self.registrations.add(event_id, person_id, WAITLISTED, now)
+            assert reg_id is not None
+        if await self.events.claim_place(event_id, now):
+            await self.registrations.set_status(reg_id, WAITLISTED, CONFIRMED, now)
+            return SignupResult(await self._locked(event_id), CONFIRMED, None, already=False)
+        reg = await self.registrations.find(event_id, person_id)
+        assert reg is not None
+        position = await self.registrations.waitlist_position(reg)
+        return SignupResult(event, WAITLISTED, position, already=False)
+
+    async def cancel_registration(self, event_id: int, person_id: int, *,
+                                  now: datetime) -> Outcome:
+        """Give up a place or a waitlist place.  A freed place goes to the first person on
+        the waitlist, who is told.  ``previous_status`` says what was given up."""
+        event = await self._open(event_id, now, verb="cancel")
+        reg = await self.registrations.find(event_id, person_id)
+        if reg is None or reg.status == CANCELLED:
+            raise UserError(f"You are not registered for {event_label(event)}.")
+        previous = reg.status
+        if not await self.registrations.set_status(reg.id, previous, CANCELLED, now):
+            raise UserError(f"You are not registered for {event_label(event)}.")
+        promoted: tuple[Attendee, ...] = ()
+        if previous == CONFIRMED:
+            await self.events.release_place(event_id, now)
+            promoted = await self._fill_from_waitlist(event_id, now)
+        event = await self._locked(event_id)
+        return Outcome(event, promoted=promoted, previous_status=previous,
+                       notifications=self._promotion_notices(event, promoted))
+
+    # ---------------------------------------------------------------- internals
+    async def _locked(self, event_id: int) -> Event:
+        event = await self.events.get(event_id, lock=True)
+        if event is None:
+            raise NotFound(f"There is no event #{event_id}. Type events to see what's on.")
+        return event
+
+    async def _open(self, event_id: int, now: datetime, *, verb: str = "sign up") -> Event:
+        event = await self._locked(event_id)
+        if event.status != EVENT_SCHEDULED:
+            raise UserError(f"{event_label(event)} has been cancelled.")
+        if event.starts_at <= now:
+            raise UserError(f"{event_label(event)} has already started, so you can no longer "
+                            f"{verb} for it.")
+        return event
+
+    async def _fill_from_waitlist(self, event_id: int, now: datetime) -> tuple[Attendee, ...]:
+        promoted = []
+        while (first := await self.registrations.first_waitlisted(event_id)) is not None:
+            if not await self.events.claim_place(event_id, now):
+                break
+            await self.registrations.set_status(first.id, WAITLISTED, CONFIRMED, now)
+            person = await self.session.get(Person, first.person_id)
+            assert person is not None
+            promoted.append(_attendee(first, person, None, CONFIRMED))
+        return tuple(promoted)
+
+    def _promotion_notices(self, event: Event,
+                           promoted: Sequence[Attendee]) -> tuple[Notification, ...]:
+        reply = promoted_notice(event, self.settings.zone)
+        return tuple(_to(attendee, reply) for attendee in promoted)
+
+
+def _attendee(reg: Registration, person: Person, position: int | None,
+              status: str | None = None) -> Attendee:
+    ref = PersonRef(person.platform, person.workspace, person.user_id, person.display_name)
+    return Attendee(reg.id, person.id, ref, status or reg.status, position, reg.signed_up_at)
+
+
+def _to(attendee: Attendee, reply: Reply) -> Notification:
+    return Notification(ChannelRef.for_person(attendee.person), reply)
+
+
+__all__ = [
+    "CONFIRMED",
+    "EVENT_CANCELLED",
+    "WAITLISTED",
+    "Attendee",
+    "EventService",
+    "MemberStatus",
+    "MyRegistration",
+    "Outcome",
+    "SignupResult",
+]

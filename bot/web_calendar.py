@@ -1,0 +1,49 @@
+"""Calendar feeds members can subscribe to in Outlook: ``GET /calendar.ics`` (every upcoming
+event of the network) and ``GET /calendar/<community>.ics``.  Feeds are public, so they never
+carry joining links; those come with a place (``calendar <id>`` in chat)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.calendar import CONTENT_TYPE, build_calendar
+from bot.runtime import Runtime
+from bot.services.communities import resolve_community
+from bot.services.events import EventService
+
+FEED_CACHE_SECONDS = 900
+
+
+def add_routes(app: web.Application, runtime: Runtime) -> None:
+    """Mount the feeds (``ROUTE_MODULES`` in :mod:`bot.server` lists this module)."""
+
+    async def network_feed(request: web.Request) -> web.Response:
+        return await _feed(runtime, None)
+
+    async def community_feed(request: web.Request) -> web.Response:
+        return await _feed(runtime, request.match_info["community"])
+
+    app.router.add_get("/calendar.ics", network_feed)
+    app.router.add_get("/calendar/{community}.ics", community_feed)
+
+
+async def _feed(runtime: Runtime, community_name: str | None) -> web.Response:
+    settings = runtime.settings
+    async with runtime.database.session() as session:
+        community = None
+        if community_name is not None:
+            community = await resolve_community(session, community_name)
+            if community is None:
+                raise web.HTTPNotFound(text=f"No community called {community_name!r}.\n")
+        service = EventService(session, settings)
+        events = await service.upcoming(runtime.clock.now(),
+                                        community_id=community.id if community else None)
+        communities = await service.communities()
+    name = settings.network_name + (f" — {community.name}" if community else "")
+    body = build_calendar(events, settings, name=name, include_links=False,
+                          communities=communities)
+    return web.Response(body=body, headers={
+        "Content-Type": CONTENT_TYPE,
+        "Cache-Control": f"public, max-age={FEED_CACHE_SECONDS}",
+        "Content-Disposition": 'inline; filename="calendar.ics"',
+    })

@@ -1,0 +1,108 @@
+"""How events look in chat: list items and detail cards, with buttons that match the
+member's status (Sign up ↔ Cancel).  Every title names the event as ``#12 Title``, and
+commands accept ``12`` or ``#12``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.commands import Args
+from bot.errors import UsageError
+from bot.services.event_notices import event_label, where
+from bot.services.events import CONFIRMED, WAITLISTED, MemberStatus
+from bot.timefmt import format_range
+from bot.types import Button, Field, Item, Reply
+from storage.models import Community
+from storage.models.events import EVENT_CANCELLED, Event
+
+
+def event_id_from(args: Args, command: str) -> int:
+    """The event named by the first word, ``12`` or ``#12``; a UsageError otherwise."""
+    word = (args.first() or "").lstrip("#")
+    if not word.isdigit():
+        raise UsageError(f"Which event? Give its number, e.g. {command} 12.")
+    return int(word)
+
+
+def places(event: Event, waiting: int) -> str:
+    """``12 of 30 left``, or ``Full — waitlist open (3 waiting)``."""
+    free = event.capacity - event.confirmed_count
+    if free > 0:
+        return f"{free} of {event.capacity} left"
+    return "Full — waitlist open" + (f" ({waiting} waiting)" if waiting else "")
+
+
+def status_text(status: MemberStatus | None) -> str:
+    if status is None:
+        return "not registered"
+    if status.status == CONFIRMED:
+        return "you have a place"
+    return f"you are on the waitlist, position {status.position}"
+
+
+def member_buttons(event: Event, status: MemberStatus | None, now: datetime,
+                   *, details: bool = False) -> tuple[Button, ...]:
+    """Sign up (or Join waitlist) for non-registrants, Cancel for registrants; nothing once
+    the event has started or was cancelled."""
+    buttons: list[Button] = []
+    if details:
+        buttons.append(Button("Details", "event", str(event.id)))
+    if event.status == EVENT_CANCELLED or event.starts_at <= now:
+        return tuple(buttons)
+    if status is None:
+        full = event.confirmed_count >= event.capacity
+        buttons.append(Button("Join waitlist" if full else "Sign up", "signup", str(event.id),
+                              style="primary"))
+    elif status.status == CONFIRMED:
+        buttons.append(Button("Add to calendar", "calendar", str(event.id)))
+        buttons.append(Button("Cancel my place", "cancel", str(event.id), style="danger"))
+    elif status.status == WAITLISTED:
+        buttons.append(Button("Leave waitlist", "cancel", str(event.id), style="danger"))
+    return tuple(buttons)
+
+
+def event_item(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberStatus | None,
+               waiting: int, community: Community | None) -> Item:
+    """One event in a list."""
+    fields = [Field("When", format_range(event.starts_at, event.ends_at, zone)),
+              Field("Where", where(event))]
+    if community is not None:
+        fields.append(Field("Community", community.name))
+    fields.append(Field("Places", places(event, waiting)))
+    if status is not None:
+        fields.append(Field("You", status_text(status)))
+    return Item(title=event_label(event), text=event.speaker and f"with {event.speaker}",
+                fields=tuple(fields),
+                buttons=member_buttons(event, status, now, details=True))
+
+
+def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberStatus | None,
+               waiting: int, community: Community | None, organiser: bool) -> Reply:
+    """The details of one event.  The joining link is shown only to confirmed registrants
+    and organisers."""
+    fields = [Field("When", format_range(event.starts_at, event.ends_at, zone))]
+    if event.speaker:
+        fields.append(Field("Speaker", event.speaker))
+    fields.append(Field("Where", where(event)))
+    if community is not None:
+        fields.append(Field("Community", community.name))
+    if event.status == EVENT_CANCELLED:
+        fields.append(Field("Status", "cancelled"))
+    else:
+        fields.append(Field("Places", places(event, waiting)))
+        if event.starts_at <= now:
+            fields.append(Field("Sign-up", "closed (the event has started)"))
+    fields.append(Field("You", status_text(status)))
+    can_see_link = organiser or (status is not None and status.status == CONFIRMED)
+    if event.join_link and can_see_link:
+        fields.append(Field("Joining link", event.join_link))
+    if organiser:
+        fields.append(Field("Confirmed", f"{event.confirmed_count} of {event.capacity}"))
+    buttons = list(member_buttons(event, status, now))
+    if organiser:
+        buttons.append(Button("Attendees", "attendees", str(event.id)))
+        if event.status != EVENT_CANCELLED:
+            buttons.append(Button("Edit", "event edit", str(event.id)))
+    return Reply(title=event_label(event), text=event.description, fields=tuple(fields),
+                 buttons=tuple(buttons))
