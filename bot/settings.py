@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     teams_certificate_thumbprint: str = ""
     teams_tenant_id: str = ""
     teams_app_type: Literal["SingleTenant", "MultiTenant"] = "MultiTenant"
+    # No app id + dev mode: /api/messages without auth, loopback clients only.
+    teams_dev_mode: bool = False
+    # Overrides for tests and sovereign clouds (defaults: the public Bot Framework).
+    teams_openid_metadata_url: str = (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration")
+    teams_token_url: str = ""  # a client-credentials endpoint used instead of MSAL
+    teams_trusted_service_urls: str = ""  # extra serviceUrl prefixes, comma separated
 
     # Events
     events_window_days: int = 60

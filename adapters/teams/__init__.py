@@ -1,0 +1,88 @@
+"""The Microsoft Teams adapter, on the Microsoft 365 Agents SDK (kept inside this folder).
+
+The two plugin functions of :mod:`bot.plugins`:
+
+- :func:`mount` adds ``POST /api/messages`` to the ``copbot serve`` app and registers the Teams
+  transport — when ``COPBOT_TEAMS_APP_ID`` is set, or in the dev mode
+  (``COPBOT_TEAMS_DEV_MODE=true``, no app id: no auth, loopback callers only);
+- :func:`create_transport` gives processes that only post (scheduler, worker) the transport.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import RestChannelServiceClientFactory
+
+from adapters.teams.agent import CopbotAgent, on_turn_error
+from adapters.teams.auth import TokenValidator, trusted_issuers
+from adapters.teams.credentials import TeamsSettingsError, connections
+from adapters.teams.endpoint import TeamsEndpoint
+from adapters.teams.references import ConversationBook
+from adapters.teams.service_urls import ServiceUrlPolicy
+from adapters.teams.transport import TeamsTransport
+from bot.clock import Clock, SystemClock
+from bot.delivery import Transport
+from bot.runtime import AdapterHost
+from bot.settings import Settings
+from storage.db import Database
+
+__all__ = ["TeamsSettingsError", "create_transport", "mount"]
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+
+
+def configured(settings: Settings) -> bool:
+    return bool(settings.teams_app_id) or settings.teams_dev_mode
+
+
+@dataclass(frozen=True)
+class _Parts:
+    book: ConversationBook
+    factory: RestChannelServiceClientFactory
+    service_urls: ServiceUrlPolicy
+    transport: TeamsTransport
+
+
+def _parts(settings: Settings, database: Database, clock: Clock) -> _Parts:
+    dev = not settings.teams_app_id
+    book = ConversationBook(database, clock)
+    factory = RestChannelServiceClientFactory(connections(settings))
+    service_urls = ServiceUrlPolicy.from_setting(settings.teams_trusted_service_urls,
+                                                 loopback=dev)
+    transport = TeamsTransport(app_id=settings.teams_app_id, factory=factory, book=book,
+                               service_urls=service_urls)
+    return _Parts(book, factory, service_urls, transport)
+
+
+async def mount(app: web.Application, host: AdapterHost) -> bool:
+    settings = host.settings
+    if not configured(settings):
+        return False
+    parts = _parts(settings, host.database, host.clock)
+    adapter = CloudAdapter(channel_service_client_factory=parts.factory,
+                           host_validator=parts.service_urls)
+    adapter.on_turn_error = on_turn_error
+    validator = None
+    if settings.teams_app_id:
+        validator = TokenValidator(settings.teams_app_id, trusted_issuers(
+            metadata_url=settings.teams_openid_metadata_url,
+            app_type=settings.teams_app_type, tenant_id=settings.teams_tenant_id))
+    else:
+        log.warning("Teams dev mode: %s accepts unauthenticated requests from this machine "
+                    "only. Never use it in production.", ROUTE)
+    agent = CopbotAgent(host.dispatch, host.deliver, parts.book)
+    app.router.add_post(ROUTE, TeamsEndpoint(adapter, agent, validator).handle)
+    host.register_transport(parts.transport)
+    return True
+
+
+def create_transport(settings: Settings, database: Database) -> Transport | None:
+    if not configured(settings):
+        return None
+    return _parts(settings, database, SystemClock()).transport

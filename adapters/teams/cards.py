@@ -1,0 +1,250 @@
+"""Render a :class:`Reply` as an Adaptive Card (schema 1.5): plain dicts, no SDK.
+
+Every piece of text that may come from a person (titles, descriptions, field values) goes
+through :func:`escape_markdown`, so it shows as typed: it cannot bold itself, add a link,
+mention someone (``<at>``) or trigger the card's ``{{DATE()}}`` functions.  Button and input
+labels are never markdown in Adaptive Cards and are passed as they are.
+
+Buttons carry ``{"action_id": …, "value": …}``: pressing one is the same as typing
+``f"{action_id} {value}"``.  Cards about one thing use ``Action.Execute`` (Teams refreshes the
+card in place with the answer, e.g. Sign up → Cancel); buttons inside a list of several
+items use ``Action.Submit`` so the list stays and the answer arrives as a new message.
+A form's submit also carries the form itself (``FORM_KEY``) so that validation errors can
+be shown on the same card without the server remembering anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot.types import Button, Field, Form, FormInput, Item, Link, Reply
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+VERSION = "1.5"
+
+ACTION_KEY = "action_id"
+VALUE_KEY = "value"
+FORM_KEY = "copbot_form"
+RESERVED_KEYS = frozenset({ACTION_KEY, VALUE_KEY, FORM_KEY, "msteams"})
+
+Json = dict[str, Any]
+
+_INLINE = re.compile(r"([\\`*_{}\[\]<>&~|])")
+_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown as typed in an Adaptive Card TextBlock or Fact (CommonMark escapes):
+    emphasis, code, links and autolinks, HTML/``<at>`` tags, entities and ``{{DATE()}}``
+    everywhere; headings, quotes and list markers at the start of a line."""
+    text = _INLINE.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), text)
+
+
+def _escape_marker(marker: str) -> str:
+    return f"{marker}\\" if marker[0].isdigit() else f"\\{marker}"
+
+
+def input_id(name: str) -> str:
+    """The card input id for a form field (never one of the keys the submit data uses)."""
+    return f"input_{name}" if name in RESERVED_KEYS or name.startswith("input_") else name
+
+
+def field_name(key: str) -> str:
+    """Inverse of :func:`input_id`."""
+    return key[len("input_"):] if key.startswith("input_") else key
+
+
+def card(body: list[Json], actions: list[Json] | None = None) -> Json:
+    content: Json = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION,
+                     "body": body}
+    if actions:
+        content["actions"] = actions
+    return content
+
+
+def render_card(reply: Reply, *, resubmit: Form | None = None) -> Json:
+    """The whole reply as one card.  ``resubmit`` is the form that was just submitted: when
+    the reply carries field errors but no form of its own, that form is shown again."""
+    form = reply.form or (resubmit if reply.field_errors else None)
+    body: list[Json] = []
+    if reply.title:
+        body.append(_text(reply.title, size="Medium", weight="Bolder"))
+    body += _paragraphs(reply.text, color="Attention" if reply.field_errors and form else None)
+    if reply.fields:
+        body.append(_facts(reply.fields))
+    execute = len(reply.items) <= 1
+    for item in reply.items:
+        body.append(_item(item, execute=execute))
+    if reply.file is not None:
+        body.append(_text(f"{reply.file.filename} can't be sent in Teams.", subtle=True))
+    if reply.footer:
+        body.append(_text(reply.footer, subtle=True, spacing="Medium"))
+    actions = [_button(button, execute=True) for button in reply.buttons]
+    if reply.link is not None and _safe_url(reply.link.url):
+        actions.append(_open_url(reply.link))
+    if form is not None:
+        body += _form_body(form, reply.field_errors)
+        actions.append(_submit(form))
+    return card(body or [_text(" ")], actions)
+
+
+def is_plain(reply: Reply) -> bool:
+    """True when a card would add nothing: one line of text and nothing else."""
+    return (bool(reply.text) and "\n" not in reply.text and not reply.title
+            and not reply.fields and not reply.items and not reply.buttons
+            and reply.link is None and reply.file is None and reply.form is None
+            and not reply.field_errors and not reply.footer)
+
+
+# ---------------------------------------------------------------------------- pieces
+def _text(text: str, *, size: str | None = None, weight: str | None = None,
+          subtle: bool = False, color: str | None = None, spacing: str | None = None) -> Json:
+    block: Json = {"type": "TextBlock", "text": escape_markdown(text), "wrap": True}
+    if size:
+        block["size"] = size
+    if weight:
+        block["weight"] = weight
+    if subtle:
+        block["isSubtle"] = True
+    if color:
+        block["color"] = color
+    if spacing:
+        block["spacing"] = spacing
+    return block
+
+
+def _paragraphs(text: str, *, color: str | None = None) -> list[Json]:
+    """One TextBlock per line (markdown would join single newlines)."""
+    blocks: list[Json] = []
+    gap = False
+    for line in text.splitlines():
+        if not line.strip():
+            gap = True
+            continue
+        block = _text(line, color=color, spacing="Medium" if gap else "None")
+        if not blocks:
+            block.pop("spacing")
+        blocks.append(block)
+        gap = False
+    return blocks
+
+
+def _facts(fields: tuple[Field, ...]) -> Json:
+    return {"type": "FactSet", "facts": [
+        {"title": escape_markdown(f.label), "value": escape_markdown(f.value)} for f in fields]}
+
+
+def _item(item: Item, *, execute: bool) -> Json:
+    items: list[Json] = [_text(item.title, weight="Bolder")]
+    items += [_text(line, spacing="None") for line in item.text.splitlines() if line.strip()]
+    if item.fields:
+        items.append(_facts(item.fields))
+    actions = [_button(button, execute=execute) for button in item.buttons]
+    if item.link is not None and _safe_url(item.link.url):
+        actions.append(_open_url(item.link))
+    if actions:
+        items.append({"type": "ActionSet", "actions": actions})
+    return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+
+
+def _button(button: Button, *, execute: bool) -> Json:
+    action: Json = {
+        "type": "Action.Execute" if execute else "Action.Submit",
+        "title": button.label,
+        "data": {ACTION_KEY: button.action_id, VALUE_KEY: button.value},
+    }
+    if execute:
+        action["verb"] = button.action_id
+    if button.style == "primary":
+        action["style"] = "positive"
+    elif button.style == "danger":
+        action["style"] = "destructive"
+    return action
+
+
+def _open_url(link: Link) -> Json:
+    return {"type": "Action.OpenUrl", "title": link.label or "Open", "url": link.url}
+
+
+def _safe_url(url: str) -> bool:
+    return url.lower().startswith(("https://", "http://"))
+
+
+# ---------------------------------------------------------------------------- forms
+_INPUT_TYPES = {"text": "Input.Text", "multiline": "Input.Text", "url": "Input.Text",
+                "date": "Input.Date", "time": "Input.Time", "number": "Input.Number",
+                "choice": "Input.ChoiceSet"}
+
+
+def _form_body(form: Form, errors: Mapping[str, str]) -> list[Json]:
+    body: list[Json] = []
+    if form.title:
+        body.append(_text(form.title, weight="Bolder", spacing="Medium"))
+    for spec in form.inputs:
+        body.append(_input(spec, errors.get(spec.name)))
+        if spec.name in errors:
+            body.append(_text(errors[spec.name], color="Attention", spacing="None"))
+    return body
+
+
+def _input(spec: FormInput, error: str | None) -> Json:
+    element: Json = {"type": _INPUT_TYPES.get(spec.kind, "Input.Text"),
+                     "id": input_id(spec.name), "label": spec.label}
+    if spec.required:
+        element["isRequired"] = True
+        element["errorMessage"] = f"{spec.label} is required"
+    if spec.placeholder:
+        element["placeholder"] = spec.placeholder
+    if spec.value:
+        element["value"] = spec.value
+    if spec.kind == "multiline":
+        element["isMultiline"] = True
+    elif spec.kind == "url":
+        element["style"] = "Url"
+    elif spec.kind == "choice":
+        element["style"] = "compact"
+        element["choices"] = [{"title": label, "value": value} for value, label in spec.choices]
+    if error:
+        element["errorMessage"] = error
+    return element
+
+
+def _submit(form: Form) -> Json:
+    return {"type": "Action.Execute", "verb": form.action_id, "title": form.submit_label,
+            "style": "positive",
+            "data": {ACTION_KEY: form.action_id, VALUE_KEY: form.value,
+                     FORM_KEY: form_spec(form)}}
+
+
+def form_spec(form: Form) -> Json:
+    """A form's shape (not its values), carried in the submit data."""
+    return {"title": form.title, "submit": form.submit_label, "inputs": [
+        {"name": i.name, "label": i.label, "kind": i.kind, "required": i.required,
+         "placeholder": i.placeholder, "choices": [list(c) for c in i.choices]}
+        for i in form.inputs]}
+
+
+def form_from_spec(action_id: str, value: str, spec: object,
+                   values: Mapping[str, str]) -> Form | None:
+    """Rebuild a submitted form with the values that were typed; None if ``spec`` is not a
+    form this module wrote."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("inputs"), list):
+        return None
+    inputs: list[FormInput] = []
+    for raw in spec["inputs"]:
+        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+            return None
+        kind = raw.get("kind") if raw.get("kind") in _INPUT_TYPES else "text"
+        choices = tuple((str(c[0]), str(c[1])) for c in raw.get("choices") or ()
+                        if isinstance(c, list) and len(c) == 2)
+        inputs.append(FormInput(
+            name=raw["name"], label=str(raw.get("label") or raw["name"]),
+            kind=kind, required=bool(raw.get("required")),  # type: ignore[arg-type]
+            placeholder=str(raw.get("placeholder") or ""),
+            value=values.get(raw["name"], ""), choices=choices))
+    return Form(action_id=action_id, title=str(spec.get("title") or ""), inputs=tuple(inputs),
+                submit_label=str(spec.get("submit") or "Submit"), value=value)

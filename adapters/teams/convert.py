@@ -1,0 +1,259 @@
+"""Teams activities ↔ core types, as pure functions (no I/O, no turn context).
+
+- :func:`to_incoming` turns a message, a card submit (``Action.Submit``) or a card invoke
+  (``adaptiveCard/action``, from ``Action.Execute``) into an :class:`Incoming`.
+- :func:`to_activity` and :func:`invoke_card` render a :class:`Reply` (see :mod:`.cards`).
+- :func:`conversation_record` and :func:`channel_record` say what to remember about a
+  conversation so the bot can post there later.
+
+Identity: workspace = tenant id, user = AAD object id (the member id ``29:…`` only where no
+AAD id is sent, e.g. the local emulator).  A channel message's conversation id names its
+thread (``19:…@thread.tacv2;messageid=123``): the channel is the part before ``;`` and the
+thread is the message id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationReference,
+)
+
+from adapters.teams import cards
+from bot.types import Action, Form, Incoming, Reply, Surface
+from storage.models.conversations import CHANNEL, GROUP_CHAT, PERSONAL
+from storage.repositories.conversations import ConversationRecord
+
+PLATFORM = "teams"
+CARD_ACTION_INVOKE = "adaptiveCard/action"
+
+_AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+_THREAD = ";messageid="
+
+
+# ---------------------------------------------------------------------------- keys
+def channel_data(activity: Activity) -> Mapping[str, Any]:
+    data = activity.channel_data
+    return data if isinstance(data, Mapping) else {}
+
+
+def data_field(data: Mapping[str, Any], outer: str, inner: str) -> str:
+    value = data.get(outer)
+    if isinstance(value, Mapping) and isinstance(value.get(inner), str):
+        return str(value[inner])
+    return ""
+
+
+def tenant_of(activity: Activity) -> str:
+    """The tenant id (Teams puts it in channelData; the conversation may carry it too)."""
+    tenant = data_field(channel_data(activity), "tenant", "id")
+    if not tenant and activity.conversation is not None:
+        tenant = activity.conversation.tenant_id or ""
+    return tenant
+
+
+def split_thread(conversation_id: str) -> tuple[str, str | None]:
+    """``19:x@thread.tacv2;messageid=5`` → (``19:x@thread.tacv2``, ``5``)."""
+    base, sep, message_id = conversation_id.partition(_THREAD)
+    return base, (message_id or None) if sep else None
+
+
+def conversation_kind(activity: Activity) -> str:
+    conversation = activity.conversation
+    kind = (conversation.conversation_type or "") if conversation is not None else ""
+    if kind in (CHANNEL, GROUP_CHAT, PERSONAL):
+        return kind
+    return GROUP_CHAT if conversation is not None and conversation.is_group else PERSONAL
+
+
+def user_key(account: ChannelAccount | None) -> str:
+    if account is None:
+        return ""
+    return account.aad_object_id or account.id or ""
+
+
+def is_bot(activity: Activity, account: ChannelAccount) -> bool:
+    return activity.recipient is not None and account.id == activity.recipient.id
+
+
+# ---------------------------------------------------------------------------- inbound
+def mentions_bot(activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient is not None else None
+    return any(m.mentioned is not None and m.mentioned.id == bot_id
+               for m in activity.get_mentions())
+
+
+def strip_mentions(activity: Activity) -> str:
+    """The text without the bot's @mention; other people's mentions become their names."""
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient is not None else None
+    for mention in activity.get_mentions():
+        if mention.mentioned is not None and mention.mentioned.id == bot_id:
+            tag = mention.text or f"<at>{mention.mentioned.name or ''}</at>"
+            text = text.replace(tag, " ")
+    text = _AT.sub(lambda m: m.group(1), text)
+    return " ".join(text.split())
+
+
+def card_data(activity: Activity) -> Mapping[str, Any] | None:
+    """The data of a pressed card button (Action.Submit or Action.Execute), if any."""
+    value = activity.value
+    if not isinstance(value, Mapping):
+        return None
+    if activity.type == ActivityTypes.invoke:
+        action = value.get("action")
+        if not isinstance(action, Mapping):
+            return None
+        data = action.get("data")
+        data = dict(data) if isinstance(data, Mapping) else {}
+        if not data.get(cards.ACTION_KEY) and isinstance(action.get("verb"), str):
+            data[cards.ACTION_KEY] = action["verb"]
+        return data
+    return value
+
+
+def _form_values(data: Mapping[str, Any]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if key in cards.RESERVED_KEYS or value is None or isinstance(value, Mapping | list):
+            continue
+        values[cards.field_name(key)] = value if isinstance(value, str) else str(value)
+    return values
+
+
+def to_incoming(activity: Activity) -> Incoming | None:
+    """The core's view of a message or card action; None for anything the bot ignores
+    (channel chatter that does not mention it, invokes it does not handle)."""
+    is_invoke = activity.type == ActivityTypes.invoke
+    if is_invoke and activity.name != CARD_ACTION_INVOKE:
+        return None
+    if activity.type not in (ActivityTypes.message, ActivityTypes.invoke):
+        return None
+    if activity.conversation is None or activity.from_property is None:
+        return None
+    channel, thread_id = split_thread(activity.conversation.id)
+    kind = conversation_kind(activity)
+    common: dict[str, Any] = {
+        "platform": PLATFORM, "workspace": tenant_of(activity), "channel": channel,
+        "user_id": user_key(activity.from_property),
+        "display_name": activity.from_property.name or "",
+        "event_id": activity.id, "thread_id": thread_id,
+    }
+    data = card_data(activity)
+    if data is not None and isinstance(data.get(cards.ACTION_KEY), str) and data[cards.ACTION_KEY]:
+        value = data.get(cards.VALUE_KEY)
+        action = Action(str(data[cards.ACTION_KEY]), "" if value is None else str(value))
+        return Incoming(**common, surface=Surface.ACTION, action=action,
+                        form=_form_values(data))
+    if is_invoke:
+        return None
+    if kind == PERSONAL:
+        return Incoming(**common, text=strip_mentions(activity), surface=Surface.DM)
+    if not mentions_bot(activity):
+        return None
+    return Incoming(**common, text=strip_mentions(activity), surface=Surface.MENTION)
+
+
+def welcome_incoming(activity: Activity) -> Incoming | None:
+    """``help`` from the person who just added the bot to their personal scope."""
+    if activity.conversation is None or activity.from_property is None:
+        return None
+    return Incoming(
+        platform=PLATFORM, workspace=tenant_of(activity),
+        channel=split_thread(activity.conversation.id)[0],
+        user_id=user_key(activity.from_property),
+        display_name=activity.from_property.name or "", text="help", surface=Surface.DM,
+        event_id=f"welcome:{activity.id}" if activity.id else None)
+
+
+def submitted_form(activity: Activity) -> Form | None:
+    """The form a card submit came from (carried in its data), with the typed values."""
+    data = card_data(activity)
+    if data is None or cards.FORM_KEY not in data:
+        return None
+    value = data.get(cards.VALUE_KEY)
+    return cards.form_from_spec(str(data.get(cards.ACTION_KEY) or ""),
+                                "" if value is None else str(value),
+                                data[cards.FORM_KEY], _form_values(data))
+
+
+# ---------------------------------------------------------------------------- outbound
+def to_activity(reply: Reply, *, resubmit: Form | None = None) -> Activity:
+    """A message activity: plain text where a card adds nothing, else one Adaptive Card."""
+    if cards.is_plain(reply):
+        return Activity(type=ActivityTypes.message, text=cards.escape_markdown(reply.text),
+                        text_format="markdown")
+    content = cards.render_card(reply, resubmit=resubmit)
+    activity = Activity(type=ActivityTypes.message, attachments=[
+        Attachment(content_type=cards.CONTENT_TYPE, content=content)])
+    summary = _summary(reply)
+    if summary:
+        activity.summary = summary
+    return activity
+
+
+def invoke_card(reply: Reply, *, resubmit: Form | None = None) -> dict[str, Any]:
+    """The card that replaces the pressed one (``Action.Execute`` always gets a card)."""
+    return cards.render_card(reply, resubmit=resubmit)
+
+
+def _summary(reply: Reply) -> str | None:
+    """Shown in notifications and the chat list instead of "sent a card"."""
+    text = reply.title or (reply.text.splitlines()[0] if reply.text else "")
+    return text[:200] or None
+
+
+# ---------------------------------------------------------------------------- references
+def reference_json(reference: ConversationReference) -> str:
+    return reference.model_dump_json(by_alias=True, exclude_none=True)
+
+
+def reference_from_json(text: str) -> ConversationReference:
+    return ConversationReference.model_validate_json(text)
+
+
+def conversation_record(activity: Activity) -> ConversationRecord | None:
+    """What to store about the conversation an activity came from (the channel itself for
+    channel threads); None when it names no conversation."""
+    if activity.conversation is None or not activity.conversation.id or not activity.service_url:
+        return None
+    reference = activity.get_conversation_reference()
+    reference.activity_id = None
+    conversation_id, _ = split_thread(activity.conversation.id)
+    reference.conversation = reference.conversation.model_copy(update={"id": conversation_id})
+    kind = conversation_kind(activity)
+    data = channel_data(activity)
+    personal = kind == PERSONAL
+    sender = activity.from_property
+    return ConversationRecord(
+        platform=PLATFORM, workspace=tenant_of(activity), conversation_id=conversation_id,
+        kind=kind, reference=reference_json(reference),
+        channel_name=data_field(data, "channel", "name") if kind == CHANNEL else "",
+        team_id=data_field(data, "team", "id"), team_name=data_field(data, "team", "name"),
+        user_id=user_key(sender) if personal and sender is not None else "",
+        member_id=(sender.id or "") if personal and sender is not None else "",
+    )
+
+
+def channel_record(activity: Activity, channel_id: str, name: str) -> ConversationRecord:
+    """A reference to another channel of the team an activity came from (e.g. a channel
+    created after the bot was installed): same service, bot and tenant, other conversation."""
+    reference = activity.get_conversation_reference()
+    reference.activity_id = None
+    reference.user = None
+    reference.conversation = ConversationAccount(
+        id=channel_id, is_group=True, conversation_type=CHANNEL,
+        tenant_id=tenant_of(activity) or None)
+    data = channel_data(activity)
+    return ConversationRecord(
+        platform=PLATFORM, workspace=tenant_of(activity), conversation_id=channel_id,
+        kind=CHANNEL, reference=reference_json(reference), channel_name=name,
+        team_id=data_field(data, "team", "id"), team_name=data_field(data, "team", "name"))

@@ -1,0 +1,79 @@
+"""Copbot served on loopback with the Teams adapter mounted, talking to a fake Bot Framework."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.clock import FixedClock
+from bot.runtime import Runtime
+from bot.server import create_app
+from bot.settings import Settings
+from storage.db import Database
+from tests.adapters.teams.fake_connector import FakeBotFramework
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+
+
+@dataclass
+class Copbot:
+    """The server under test and the fake Teams around it."""
+
+    url: str
+    runtime: Runtime
+    teams: FakeBotFramework
+
+    async def post(self, activity: dict[str, Any], *, token: str | None = "valid",
+                   authorization: str | None = None) -> Answer:
+        """POST an activity to /api/messages, signed like Teams does unless told otherwise."""
+        headers = {}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        elif token is not None:
+            headers["Authorization"] = "Bearer " + (
+                self.teams.token() if token == "valid" else token)
+        async with aiohttp.ClientSession() as http, http.post(
+                f"{self.url}/api/messages", json=activity, headers=headers) as resp:
+            text = await resp.text()
+            body = await resp.json(content_type=None) if text else None
+            return Answer(resp.status, body)
+
+    async def send(self, fixture: str, **changes: Any) -> Answer:
+        return await self.post(self.teams.activity(fixture, **changes))
+
+
+@pytest.fixture
+async def fake_teams() -> AsyncIterator[FakeBotFramework]:
+    async with FakeBotFramework() as teams:
+        yield teams
+
+
+async def serve(runtime: Runtime) -> tuple[web.AppRunner, str]:
+    app = await create_app(runtime)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
+@pytest.fixture
+async def copbot(fake_teams: FakeBotFramework, settings: Settings, database: Database,
+                 clock: FixedClock) -> AsyncIterator[Copbot]:
+    configured = settings.model_copy(update=fake_teams.settings())
+    runtime = Runtime(configured, clock=clock, database=database)
+    await runtime.start(migrate=False)
+    runner, url = await serve(runtime)
+    try:
+        yield Copbot(url, runtime, fake_teams)
+    finally:
+        await runner.cleanup()
