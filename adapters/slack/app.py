@@ -1,0 +1,109 @@
+"""The Slack side of ``copbot serve``: a slack-bolt ``AsyncApp`` behind ``POST /slack/events``
+and/or a Socket Mode connection, both serving the same listeners.
+
+Construction does no I/O (Bolt's ``auth.test`` happens on the first request, not at start),
+so the server starts offline.  ``start``/``stop`` are the aiohttp app's startup and cleanup
+hooks: they open and close the HTTP session and Socket Mode, and let running answers finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from adapters.slack.client import CALL_ERRORS, TIMEOUT, error_code, web_client
+from adapters.slack.listeners import SlackListeners
+from adapters.slack.modal import CALLBACK_ID
+from adapters.slack.names import DisplayNames
+from adapters.slack.tasks import BackgroundTasks
+from adapters.slack.transport import SlackTransport
+from bot.runtime import AdapterHost
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+SHUTDOWN_GRACE = 10.0
+SOCKET_RETRY_MAX = 60.0
+
+
+class SlackApp:
+    def __init__(self, host: AdapterHost) -> None:
+        self.settings = host.settings
+        self.client = web_client(host.settings)
+        self.transport = SlackTransport(self.client)
+        self.tasks = BackgroundTasks()
+        self.listeners = SlackListeners(host, self.transport, DisplayNames(self.client),
+                                        self.tasks)
+        self.bolt = bolt_app(host.settings, self.listeners)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._socket_task: asyncio.Task[None] | None = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """``POST /slack/events``: Bolt verifies the signature (401 if it is missing, wrong
+        or over five minutes old) before any listener runs."""
+        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def start(self, app: web.Application) -> None:
+        self.client.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=TIMEOUT))
+        if self.settings.slack_app_token:
+            self._socket_task = asyncio.create_task(self._connect_socket_mode())
+
+    async def stop(self, app: web.Application) -> None:
+        if self._socket_task is not None:
+            self._socket_task.cancel()
+            await asyncio.gather(self._socket_task, return_exceptions=True)
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        await self.tasks.drain(SHUTDOWN_GRACE)
+        if self.client.session is not None:
+            await self.client.session.close()
+
+    async def _connect_socket_mode(self) -> None:
+        """Connect, retrying with back-off while Slack cannot be reached; once connected,
+        slack_sdk reconnects by itself."""
+        delay = 1.0
+        while True:
+            handler = AsyncSocketModeHandler(self.bolt, app_token=self.settings.slack_app_token)
+            try:
+                await handler.connect_async()  # type: ignore[no-untyped-call]
+            except CALL_ERRORS as exc:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+                log.warning("Slack Socket Mode could not connect (%s); retrying in %.0f s",
+                            error_code(exc), delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, SOCKET_RETRY_MAX)
+                continue
+            self._socket = handler
+            log.info("Slack Socket Mode connected")
+            return
+
+
+def bolt_app(settings: Settings, listeners: SlackListeners) -> AsyncApp:
+    """The Bolt app with copbot's listeners.  ``process_before_response`` makes Bolt send
+    whatever a listener acknowledged as soon as the listener returns, instead of polling
+    for it every 10 ms; listeners hand slow work to background tasks themselves."""
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        name="copbot",
+        client=listeners.client,
+        signing_secret=secret,
+        request_verification_enabled=bool(secret),
+        process_before_response=True,
+        logger=logging.getLogger("adapters.slack.bolt"),
+    )
+    app.command(settings.slack_command)(listeners.on_command)
+    app.event("app_mention")(listeners.on_event)
+    app.event("message")(listeners.on_event)
+    app.block_action(re.compile(".*"))(listeners.on_action)
+    app.view_submission(CALLBACK_ID)(listeners.on_view_submission)
+    return app
