@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = asyncio.run(args.run(args, settings))
     except KeyboardInterrupt:
         return 130
+    except SettingsError as exc:  # e.g. an adapter refusing to start on unsafe settings
+        print(exc, file=sys.stderr)
+        return 2
     return code
 
 
