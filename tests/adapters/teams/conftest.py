@@ -15,7 +15,17 @@ from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
 from storage.db import Database
-from tests.adapters.teams.fake_connector import FakeBotFramework
+from tests.adapters.teams.fake_connector import TENANT, FakeBotFramework
+
+# Olive is an organiser (by AAD object id); the fixtures' sender, Alice, is a member.
+OLIVE = {"id": "29:1oliveMemberId9Xp82wekVXkbOSaJo1L8hynrdocgKu3ydRKxx6P5",
+         "name": "Olive Organiser", "aadObjectId": "0000000a-0000-4000-8000-0000000011fe"}
+ALICE_AAD = "aaaaaaaa-0000-4000-8000-00000000a11c"
+ALICE_CHAT = "a:1personalChatWithAliceVF4K2uXl-hg-wn2SSWJZYK7Cqox93Xp82wekVXkbOSaJo1L8hyn"
+# Changes that make a personal-chat fixture come from Olive, in her own 1:1 chat.
+AS_OLIVE = {"from": OLIVE, "conversation": {
+    "conversationType": "personal", "tenantId": TENANT,
+    "id": "a:1personalChatWithOliveQ9m3Lr0-xq-Zk7ndT2vBf5Hc8Wj4Ys6Pu1Ea9Gi3Ko7Mn2Rt"}}
 
 
 @dataclass
@@ -69,7 +79,8 @@ async def serve(runtime: Runtime) -> tuple[web.AppRunner, str]:
 @pytest.fixture
 async def copbot(fake_teams: FakeBotFramework, settings: Settings, database: Database,
                  clock: FixedClock) -> AsyncIterator[Copbot]:
-    configured = settings.model_copy(update=fake_teams.settings())
+    organisers = [*settings.organisers, f"teams:{TENANT}:{OLIVE['aadObjectId']}"]
+    configured = settings.model_copy(update={**fake_teams.settings(), "organisers": organisers})
     runtime = Runtime(configured, clock=clock, database=database)
     await runtime.start(migrate=False)
     runner, url = await serve(runtime)

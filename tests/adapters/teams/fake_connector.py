@@ -89,6 +89,7 @@ class Failure:
 class FakeBotFramework:
     def __init__(self) -> None:
         self.posts: list[Post] = []
+        self.require_token = True  # False: like the local emulators, take anonymous posts
         self.token_requests: list[dict[str, str]] = []
         self._failures: list[Failure] = []
         self._ids = itertools.count(1)
@@ -195,7 +196,8 @@ class FakeBotFramework:
         self.posts.append(Post(request.method, request.path, conversation_id, body,
                                request.headers.get("Authorization", ""),
                                request.match_info.get("aid")))
-        if request.headers.get("Authorization") != f"Bearer {STATIC_TOKEN}":
+        authorization = request.headers.get("Authorization")
+        if self.require_token and authorization != f"Bearer {STATIC_TOKEN}":
             return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
         if self._failures:
             failure = self._failures.pop(0)
