@@ -20,6 +20,8 @@ from adapters.slack.client import CALL_ERRORS, error_code
 log = logging.getLogger(__name__)
 
 LOOKUP_TIMEOUT = 1.0
+# After a failed lookup, how long to use the fallback before asking Slack again.
+RETRY_AFTER = 300.0
 
 
 class DisplayNames:
@@ -44,13 +46,17 @@ class DisplayNames:
                 response = await self.client.users_info(user=user)
         except CALL_ERRORS as exc:
             log.warning("users.info for %s failed: %s", user, error_code(exc))
+            self._remember(key, fallback, RETRY_AFTER)
             return fallback
         name = name_of(response.get("user") or {}) or fallback
-        self._cache[key] = (self._now() + self.ttl, name)
+        self._remember(key, name, self.ttl)
+        return name
+
+    def _remember(self, key: tuple[str, str], name: str, ttl: float) -> None:
+        self._cache[key] = (self._now() + ttl, name)
         self._cache.move_to_end(key)
         while len(self._cache) > self.size:
             self._cache.popitem(last=False)
-        return name
 
 
 def name_of(user: Mapping[str, Any]) -> str:

@@ -90,7 +90,10 @@ class SlackDriver:
                             "X-Slack-Retry-Reason": "http_timeout"})
         return await self.post(raw, "application/json", headers=headers)
 
-    async def interaction(self, body: dict[str, Any]) -> Answer:
-        body.setdefault("trigger_id", f"trigger-{next(_triggers)}")
+    async def interaction(self, body: dict[str, Any], *, replay: bool = False) -> Answer:
+        """Post a ``block_actions``/``view_submission`` body.  Each is a new interaction
+        with its own trigger id, unless ``replay`` sends the same one again."""
+        if not replay:
+            body["trigger_id"] = f"trigger-{next(_triggers)}"
         raw = urlencode({"payload": json.dumps(body)})
         return await self.post(raw, "application/x-www-form-urlencoded")

@@ -139,7 +139,6 @@ async def test_a_form_opens_a_modal_and_errors_show_by_the_field(slack: SlackDri
     assert refused.json == {"response_action": "errors", "errors": {"date": "Pick a Thursday"}}
 
     submitted["view"]["state"]["values"]["date"]["date"]["selected_date"] = "2026-12-10"
-    submitted.pop("trigger_id")
     accepted = await slack.interaction(submitted)
     assert (accepted.status, accepted.text) == (200, "")  # closes the modal
     [response] = await slack.fake.wait_for("respond")
@@ -333,3 +332,15 @@ async def test_the_app_starts_without_talking_to_slack(
                for r in app.router.routes())
     assert fake_slack.calls == []
 
+
+
+async def test_a_replayed_interaction_runs_once(slack: SlackDriver) -> None:
+    calls = add_command(slack, "probe")
+    body = payload("block_actions")
+    body["actions"][0].update(action_id="probe", value="")
+    body["response_url"] = slack.fake.response_url("action")
+    await slack.interaction(body)
+    await slack.fake.wait_for("respond")
+    await slack.interaction(body, replay=True)  # e.g. a Socket Mode redelivery
+    await slack.fake.settle()
+    assert len(calls) == 1 and len(slack.fake.responses) == 1
