@@ -22,14 +22,14 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import AuthTypes, Connections
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
 MULTI_TENANT_AUTHORITY_TENANT = "botframework.com"
 
 
-class TeamsSettingsError(ValueError):
-    """The Teams settings are incomplete or contradictory."""
+class TeamsSettingsError(SettingsError):
+    """The Teams settings are incomplete or contradictory (``copbot serve`` stops with it)."""
 
 
 def auth_configuration(settings: Settings) -> AgentAuthConfiguration:

@@ -16,7 +16,7 @@ from storage.db import Database
 from storage.models import Person
 from storage.models.conversations import StoredConversation
 from tests.adapters.teams.conftest import Copbot, serve
-from tests.adapters.teams.fake_connector import FakeBotFramework, other_key
+from tests.adapters.teams.fake_connector import TENANT, FakeBotFramework, other_key
 
 BAD_TOKENS = {
     "expired": {"exp": int(time.time()) - 3600, "nbf": int(time.time()) - 7200},
@@ -132,3 +132,29 @@ async def test_dev_mode_refuses_forwarded_requests(dev_copbot: Copbot) -> None:
             headers={"X-Forwarded-For": "203.0.113.9"}) as resp:
         assert resp.status == 403
     assert dev_copbot.teams.posts == []
+
+
+# ---------------------------------------------------------------------------- settings
+def test_settings_that_cannot_work_stop_the_server_with_a_message(
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(str(tmp_path))
+    monkeypatch.setenv("COPBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/c.db")
+    monkeypatch.setenv("COPBOT_TEAMS_APP_ID", "00000000-0000-4000-8000-00000000b07a")
+    monkeypatch.setenv("COPBOT_TEAMS_APP_TYPE", "SingleTenant")
+    assert main(["serve", "--host", "127.0.0.1", "--port", "0"]) == 2
+    assert "COPBOT_TEAMS_TENANT_ID is required" in capsys.readouterr().err
+    monkeypatch.setenv("COPBOT_TEAMS_TENANT_ID", TENANT)
+    assert main(["serve", "--host", "127.0.0.1", "--port", "0"]) == 2
+    assert "COPBOT_TEAMS_APP_PASSWORD" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("remote", "local"), [
+    ("127.0.0.1", True), ("::1", True), ("127.8.9.10", True), ("10.0.0.5", False),
+    ("203.0.113.9", False), (None, False), ("garbage", False)])
+def test_dev_mode_knows_loopback(remote: str | None, local: bool) -> None:
+    from adapters.teams.auth import is_loopback
+
+    assert is_loopback(remote) is local
