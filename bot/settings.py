@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     # Knowledge
     answer_threshold: float = 0.5
     synonyms_file: str = ""
+    # "auto" uses sentence embeddings when the [semantic] extra is installed.
+    search_engine: Literal["auto", "lexical", "semantic"] = "auto"
 
     # Scheduler
     scheduler: Literal["on", "off"] = "on"

@@ -1,9 +1,90 @@
-"""Questions: commands arrive in a later issue."""
+"""Questions: ``ask``, free text, DMs and mentions are answered from the FAQ.
+
+Organisers' ``faq add`` and ``faq edit`` live in :mod:`handlers.faq_admin`; both are
+registered here.
+"""
 
 from __future__ import annotations
 
-from bot.commands import CommandRegistry
+from bot.commands import Args, Command, CommandRegistry
+from bot.context import Context
+from bot.errors import NotAllowed, NotFound, UsageError
+from bot.services.knowledge import FeedbackRefused, ask, record_feedback
+from bot.types import Reply
+from handlers import faq_admin
+from handlers.library_cards import answer_reply, entry_card
+from storage.models import Community
+from storage.models.knowledge import PUBLISHED
+from storage.repositories.communities import CommunityRepository
+from storage.repositories.knowledge import FaqRepository, parse_public_id
+
+
+async def communities_by_id(ctx: Context) -> dict[int, Community]:
+    return {c.id: c for c in await CommunityRepository(ctx.session).list()}
+
+
+async def answer_question(ctx: Context, args: Args) -> Reply:
+    question = args.raw.strip()
+    if not question:
+        raise UsageError("What would you like to ask? For example: ask how do I get HES data?")
+    incoming = ctx.incoming
+    answer = await ask(ctx.session, ctx.settings, question=question, person_id=ctx.person_id,
+                       platform=incoming.platform, workspace=incoming.workspace,
+                       channel=incoming.channel, thread_id=incoming.thread_id, now=ctx.now())
+    return answer_reply(answer, await communities_by_id(ctx))
+
+
+async def feedback(ctx: Context, args: Args) -> Reply:
+    words = [w.lower() for w in args.positional]
+    log_id = parse_public_id(words[0], "Q") if words else None
+    if log_id is None or len(words) != 2 or words[1] not in ("yes", "no"):
+        raise UsageError("Tell me which question and whether the answer helped.")
+    try:
+        log = await record_feedback(ctx.session, log_id, ctx.person_id, words[1] == "yes",
+                                    ctx.now())
+    except FeedbackRefused as exc:
+        raise NotAllowed(f"Only the person who asked {exc} can say whether its answer "
+                         "helped.") from exc
+    if log is None:
+        raise NotFound(f"There is no question Q{log_id}.")
+    if words[1] == "yes":
+        return Reply(text="Thanks — glad it helped.")
+    return Reply(text=f"Thanks for saying. I've noted that the answer to {log.public_id} "
+                      "didn't help, so the organisers can improve it.")
+
+
+async def show_entry(ctx: Context, args: Args) -> Reply:
+    entry_id = parse_public_id(args.first() or "", "F")
+    if entry_id is None:
+        raise UsageError("Which FAQ entry? For example: faq F12")
+    entry = await FaqRepository(ctx.session).get(entry_id)
+    if entry is None or (entry.status != PUBLISHED and not ctx.is_organiser):
+        raise NotFound(f"There is no FAQ entry F{entry_id}.")
+    community = (await communities_by_id(ctx)).get(entry.community_id or 0)
+    return entry_card(entry, community, organiser=ctx.is_organiser)
 
 
 def register(registry: CommandRegistry) -> None:
-    """Adds this feature's commands (none yet)."""
+    registry.add(Command(
+        name="ask",
+        summary="ask the network's FAQ a question (or just type your question)",
+        usage="ask <question>",
+        handler=answer_question,
+        details="I answer from the FAQ with the source, or tell you honestly that I don't "
+                "know yet and note the question for the organisers.",
+    ))
+    registry.question_handler = answer_question
+    registry.add(Command(
+        name="faq",
+        summary="show one FAQ entry",
+        usage="faq <F12>",
+        handler=show_entry,
+    ))
+    registry.add(Command(
+        name="feedback",
+        summary="say whether an answer helped",
+        usage="feedback <Q12> yes|no",
+        handler=feedback,
+        hidden=True,
+    ))
+    faq_admin.register(registry)

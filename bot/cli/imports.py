@@ -20,6 +20,8 @@ from storage.db import Database
 # kind -> "module:function" of an Importer.
 IMPORTERS: dict[str, str] = {
     "communities": "bot.services.communities:import_communities",
+    "faq": "bot.services.library_import:import_faq",
+    "resources": "bot.services.library_import:import_resources",
     "events": "bot.services.event_import:import_events",
 }
 

@@ -102,10 +102,3 @@ async def test_button_press_reaches_the_typed_command(bot: TestBot) -> None:
     typed = await bot.say("help communities")
     pressed = await bot.press("help", "communities")
     assert typed == pressed
-
-
-async def test_free_text_without_knowledge_is_answered_honestly(bot: TestBot) -> None:
-    if bot.runtime.commands.question_handler is not None:
-        pytest.skip("questions are answered by the knowledge feature")
-    reply = await bot.say("how do I get access to HES data?")
-    assert "can't answer questions yet" in reply.text

@@ -1,0 +1,136 @@
+"""Asking the library: answers above the confidence threshold, honest "not yet" below it.
+
+Every question asked in chat is logged (:class:`QuestionLog`) with what was answered, the
+score and, later, the asker's feedback, so organisers can see what is asked and not answered.
+``copbot ask --jsonl`` ranks with the same engine and threshold but logs nothing: it is for
+evaluation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.knowledge_index import LibraryIndex, library_index
+from bot.settings import Settings
+from storage.models.knowledge import HELPFUL, NOT_HELPFUL, FaqEntry, QuestionLog, Resource
+from storage.repositories.knowledge import FaqRepository, QuestionLogRepository, ResourceRepository
+
+DID_YOU_MEAN = 3
+RELATED_RESOURCES = 3
+# A related resource must match the question at least this well to be offered.
+RELATED_THRESHOLD = 0.3
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: FaqEntry
+    score: float
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The best matches for a question and whether the best is good enough to answer."""
+
+    matches: tuple[Match, ...]
+    answered: bool
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True)
+class Answer:
+    log: QuestionLog
+    ranked: Ranked
+    related: tuple[Resource, ...]
+
+
+async def rank(session: AsyncSession, settings: Settings, question: str, *,
+               top: int = 5) -> Ranked:
+    """The ``top`` best FAQ entries for ``question``; answered if the best reaches the
+    threshold (``COPBOT_ANSWER_THRESHOLD``)."""
+    index = await library_index(session, settings)
+    hits = [h for h in index.faq.rank(question, limit=top) if h.score > 0]
+    entries = await FaqRepository(session).by_ids(h.key for h in hits)
+    matches = tuple(Match(entries[h.key], h.score) for h in hits if h.key in entries)
+    answered = bool(matches) and matches[0].score >= settings.answer_threshold
+    return Ranked(matches, answered)
+
+
+async def ask(session: AsyncSession, settings: Settings, *, question: str, person_id: int,
+              platform: str, workspace: str, channel: str, thread_id: str | None,
+              now: datetime) -> Answer:
+    """Answer ``question`` and log it."""
+    ranked = await rank(session, settings, question, top=max(DID_YOU_MEAN, 1))
+    best = ranked.best
+    log = await QuestionLogRepository(session).add(QuestionLog(
+        person_id=person_id, platform=platform, workspace=workspace, channel=channel,
+        thread_id=thread_id, text=question[:4000], asked_at=now, answered=ranked.answered,
+        faq_entry_id=best.entry.id if best else None, score=round(best.score, 4) if best else 0.0,
+    ))
+    related: tuple[Resource, ...] = ()
+    if ranked.answered and best is not None:
+        index = await library_index(session, settings)
+        query = " ".join([question, best.entry.question, *best.entry.tags])
+        related = await related_resources(session, index, query)
+    return Answer(log, ranked, related)
+
+
+async def related_resources(session: AsyncSession, index: LibraryIndex,
+                            query: str) -> tuple[Resource, ...]:
+    hits = [h for h in index.resources.rank(query, limit=RELATED_RESOURCES)
+            if h.score >= RELATED_THRESHOLD]
+    found = await ResourceRepository(session).by_ids(h.key for h in hits)
+    return tuple(found[h.key] for h in hits if h.key in found)
+
+
+@dataclass(frozen=True)
+class ResourceFilter:
+    type: str | None = None
+    community_id: int | None = None
+    tag: str | None = None
+
+
+async def search_resources(session: AsyncSession, settings: Settings, query: str,
+                           where: ResourceFilter, *, limit: int = 10,
+                           ) -> Sequence[Resource]:
+    """Resources ranked for ``query`` (or, with no query, the newest) that pass ``where``."""
+    repo = ResourceRepository(session)
+    if not query:
+        return await repo.newest(limit, type=where.type, community_id=where.community_id,
+                                 tag=where.tag)
+    index = await library_index(session, settings)
+
+    def accept(key: int) -> bool:
+        facets = index.facets.get(key)
+        return facets is not None and (
+            (where.type is None or facets.type == where.type)
+            and (where.community_id is None or facets.community_id == where.community_id)
+            and (where.tag is None or where.tag in facets.tags))
+
+    hits = index.resources.rank(query, limit=limit, accept=accept)
+    found = await repo.by_ids(h.key for h in hits)
+    return [found[h.key] for h in hits if h.key in found]
+
+
+class FeedbackRefused(Exception):
+    pass
+
+
+async def record_feedback(session: AsyncSession, log_id: int, person_id: int, helpful: bool,
+                          now: datetime) -> QuestionLog | None:
+    """Record the asker's "was this helpful?"; None if there is no such question.  Raises
+    FeedbackRefused when someone other than the asker answers."""
+    log = await QuestionLogRepository(session).get(log_id)
+    if log is None:
+        return None
+    if log.person_id != person_id:
+        raise FeedbackRefused(log.public_id)
+    log.feedback = HELPFUL if helpful else NOT_HELPFUL
+    log.feedback_at = now
+    return log

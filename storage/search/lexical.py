@@ -1,0 +1,144 @@
+"""A BM25F inverted index held in memory: fast, dependency-free, the same on every database.
+
+Each document has weighted fields (a FAQ entry's question counts more than its answer).  A
+term's weight in a document is computed once, when the index is built; a query adds up the
+weights of its terms, so answering costs one pass over each query term's postings.
+
+Scores are normalised per query to 0..1: 1.0 means the document holds every term of the
+query as strongly as a question field that says exactly those words.  Terms the index has
+never seen count against the score at the highest weight, so a question about something the
+index does not know scores low however well its common words match.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from storage.search.text import Analyzer
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A field's weight (relative importance) and length normalisation ``b`` (0..1)."""
+
+    name: str
+    weight: float = 1.0
+    b: float = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What to index: the caller's key and each field's texts."""
+
+    key: int
+    fields: Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    key: int
+    score: float  # 0..1, see the module docstring
+
+
+K1 = 1.2
+
+
+def _saturate(tf: float) -> float:
+    return tf * (K1 + 1) / (tf + K1)
+
+
+class LexicalIndex:
+    """Build with :meth:`build`; search with :meth:`search`.  Immutable once built."""
+
+    def __init__(self, analyzer: Analyzer, fields: Sequence[FieldSpec]) -> None:
+        self.analyzer = analyzer
+        self.fields = tuple(fields)
+        self.keys: list[int] = []
+        self._postings: dict[str, tuple[array[int], array[float]]] = {}
+        self._idf: dict[str, float] = {}
+        self._unseen_idf = 0.0
+
+    @classmethod
+    def build(cls, analyzer: Analyzer, fields: Sequence[FieldSpec],
+              documents: Iterable[Document]) -> LexicalIndex:
+        index = cls(analyzer, fields)
+        index._add_all(list(documents))
+        return index
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _add_all(self, documents: list[Document]) -> None:
+        counts: list[list[Counter[str]]] = []
+        totals = [0] * len(self.fields)
+        for doc in documents:
+            per_field = [Counter(self.analyzer.terms_of(doc.fields.get(spec.name, ())))
+                         for spec in self.fields]
+            for i, counter in enumerate(per_field):
+                totals[i] += sum(counter.values())
+            counts.append(per_field)
+            self.keys.append(doc.key)
+        n = len(documents)
+        average = [max(total / n, 1.0) if n else 1.0 for total in totals]
+        document_frequency: Counter[str] = Counter()
+        weighted: list[dict[str, float]] = []
+        for per_field in counts:
+            tf: dict[str, float] = {}
+            for spec, counter, avg in zip(self.fields, per_field, average, strict=True):
+                length = sum(counter.values())
+                norm = spec.weight / (1 - spec.b + spec.b * length / avg)
+                for term, count in counter.items():
+                    tf[term] = tf.get(term, 0.0) + count * norm
+            document_frequency.update(tf.keys())
+            weighted.append(tf)
+        self._idf = {t: _idf(n, df) for t, df in document_frequency.items()}
+        self._unseen_idf = _idf(n, 0)
+        postings: dict[str, tuple[array[int], array[float]]] = {}
+        for doc_index, tf in enumerate(weighted):
+            for term, value in tf.items():
+                entry = postings.get(term)
+                if entry is None:
+                    entry = postings[term] = (array("i"), array("f"))
+                entry[0].append(doc_index)
+                entry[1].append(self._idf[term] * _saturate(value))
+        self._postings = postings
+
+    def query_terms(self, text: str) -> list[str]:
+        return list(dict.fromkeys(self.analyzer.terms(text, query=True)))
+
+    def search(self, text: str, *, limit: int = 10,
+               accept: Callable[[int], bool] | None = None) -> list[Hit]:
+        """The best ``limit`` documents for ``text``, best first (ties by key).  ``accept``
+        filters by key."""
+        terms = self.query_terms(text)
+        if not terms or not self.keys:
+            return []
+        ideal = _saturate(self.fields[0].weight)
+        norm = sum(self._idf.get(t, self._unseen_idf) for t in terms) * ideal
+        scores: dict[int, float] = {}
+        get = scores.get
+        for term in terms:
+            entry = self._postings.get(term)
+            if entry is None:
+                continue
+            for doc_index, weight in zip(entry[0], entry[1], strict=True):
+                scores[doc_index] = get(doc_index, 0.0) + weight
+        keys = self.keys
+        candidates: Iterable[tuple[int, float]] = scores.items()
+        if accept is not None:
+            candidates = [(d, s) for d, s in candidates if accept(keys[d])]
+        best = heapq.nlargest(limit, candidates, key=lambda item: (item[1], -keys[item[0]]))
+        return [Hit(keys[d], min(1.0, s / norm)) for d, s in best]
+
+    def term_weights(self, text: str) -> Mapping[str, float]:
+        """The idf of each query term (for explaining and testing scores)."""
+        return {t: self._idf.get(t, self._unseen_idf) for t in self.query_terms(text)}
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
