@@ -135,20 +135,23 @@ async def test_dev_mode_refuses_forwarded_requests(dev_copbot: Copbot) -> None:
 
 
 # ---------------------------------------------------------------------------- settings
-def test_settings_that_cannot_work_stop_the_server_with_a_message(
-        tmp_path: object, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import main
+async def test_settings_that_cannot_work_stop_the_server_with_a_message(
+        settings: Settings, database: Database, clock: FixedClock) -> None:
+    """``copbot serve`` prints SettingsErrors raised while mounting and exits 2."""
+    from aiohttp import web
 
-    monkeypatch.chdir(str(tmp_path))
-    monkeypatch.setenv("COPBOT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/c.db")
-    monkeypatch.setenv("COPBOT_TEAMS_APP_ID", "00000000-0000-4000-8000-00000000b07a")
-    monkeypatch.setenv("COPBOT_TEAMS_APP_TYPE", "SingleTenant")
-    assert main(["serve", "--host", "127.0.0.1", "--port", "0"]) == 2
-    assert "COPBOT_TEAMS_TENANT_ID is required" in capsys.readouterr().err
-    monkeypatch.setenv("COPBOT_TEAMS_TENANT_ID", TENANT)
-    assert main(["serve", "--host", "127.0.0.1", "--port", "0"]) == 2
-    assert "COPBOT_TEAMS_APP_PASSWORD" in capsys.readouterr().err
+    from adapters.teams import mount
+    from bot.settings import SettingsError
+
+    single = settings.model_copy(update={"teams_app_id": "00000000-0000-4000-8000-00000000b07a",
+                                         "teams_app_type": "SingleTenant"})
+    with pytest.raises(SettingsError, match="COPBOT_TEAMS_TENANT_ID is required"):
+        await mount(web.Application(), Runtime(single, clock=clock, database=database)
+                    .adapter_host())
+    no_secret = single.model_copy(update={"teams_tenant_id": TENANT})
+    with pytest.raises(SettingsError, match="COPBOT_TEAMS_APP_PASSWORD"):
+        await mount(web.Application(), Runtime(no_secret, clock=clock, database=database)
+                    .adapter_host())
 
 
 @pytest.mark.parametrize(("remote", "local"), [
