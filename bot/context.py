@@ -39,7 +39,10 @@ class Context:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def notify(self, target: ChannelRef | Person, reply: Reply) -> None:
+    def notify(self, target: ChannelRef | Person, reply: Reply, *,
+               subject: str | None = None) -> None:
+        """Send ``reply`` to someone else after this unit of work commits.  With a
+        ``subject``, the posted message is remembered so replies in its thread find it."""
         if isinstance(target, Person):
             target = ChannelRef.for_person(target)
-        self.notifications.append(Notification(target, reply))
+        self.notifications.append(Notification(target, reply, subject))

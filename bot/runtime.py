@@ -18,6 +18,7 @@ from bot.types import Incoming, Notification, Outcome
 from handlers import build_registry
 from storage.db import Database
 from storage.repositories.communities import CommunityRepository
+from storage.repositories.posted import PostedMessageRepository
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,20 @@ class Runtime:
 
     async def deliver(self, notification: Notification) -> None:
         try:
-            await self.transports.send(notification.target, notification.reply)
+            message_id = await self.transports.send(notification.target, notification.reply)
         except DeliveryError as exc:
             log.warning("could not deliver notification to %s: %s",
                         notification.target.key, exc)
+            return
+        if notification.subject and message_id:
+            target = notification.target
+            try:
+                async with self.database.session() as session:
+                    await PostedMessageRepository(session).add(
+                        target.platform, target.workspace, target.conversation_id, message_id,
+                        notification.subject, self.clock.now())
+            except Exception:
+                log.exception("could not record posted message %s", message_id)
 
     def adapter_host(self) -> AdapterHost:
         return AdapterHost(

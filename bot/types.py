@@ -214,6 +214,9 @@ class Reply:
     public: bool = False
     # Text shown after the items when the list was cut short ("and 12 more").
     footer: str = ""
+    # People to mention (notify) with the reply, where the platform can: adapters render a
+    # mention for people on their own platform and workspace and the name for others.
+    mentions: tuple[Person, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +225,9 @@ class Notification:
 
     target: ChannelRef
     reply: Reply
+    # What the post is about (e.g. "question:12"), recorded with the platform's message id so
+    # that replies in its thread can be recognised later.
+    subject: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
