@@ -1,0 +1,60 @@
+"""Per-channel pacing: at most one message per interval to each channel.
+
+Slack allows about one message per second per channel and answers HTTP 429 beyond that, so
+the sender waits rather than provoke it.  Teams has no published per-channel figure; its 429s
+are honoured by the retry instead.  Time is injected (a monotonic reading and a sleep) so
+tests never wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
+
+from bot.types import ChannelRef
+
+Sleep = Callable[[float], Awaitable[None]]
+Monotonic = Callable[[], float]
+
+# Seconds between two posts to one channel, by platform (absent: no pacing).
+DEFAULT_INTERVALS: Mapping[str, float] = MappingProxyType({"slack": 1.0})
+
+
+def lane_of(target: ChannelRef) -> str:
+    """The rate-limited unit a post counts against: the channel (threads included) or the
+    person's direct-message conversation."""
+    where = target.conversation_id or f"@{target.user_id}"
+    return f"{target.platform}:{target.workspace}:{where}"
+
+
+class ChannelPacer:
+    """Remembers when each channel was last posted to and waits until it may be again."""
+
+    def __init__(self, intervals: Mapping[str, float] = DEFAULT_INTERVALS, *,
+                 monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+        self.intervals = intervals
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self._last_post: dict[str, float] = {}
+
+    def interval(self, target: ChannelRef) -> float:
+        return self.intervals.get(target.platform, 0.0)
+
+    async def wait(self, target: ChannelRef) -> None:
+        """Sleep until ``target``'s channel may take another post."""
+        interval = self.interval(target)
+        if interval <= 0:
+            return
+        last = self._last_post.get(lane_of(target))
+        if last is None:
+            return
+        delay = last + interval - self.monotonic()
+        if delay > 0:
+            await self.sleep(delay)
+
+    def posting(self, target: ChannelRef) -> None:
+        """Record that a post to ``target`` is starting now."""
+        if self.interval(target) > 0:
+            self._last_post[lane_of(target)] = self.monotonic()

@@ -1,0 +1,93 @@
+"""One tick of the scheduler: find what is due, record it in the outbox, send what is ready.
+
+Ticks are safe to run at any moment, as often as wished, in any number of processes: finding
+what is due is idempotent (the outbox's unique key) and sending is exclusive (claims).  The
+first tick of a process looks back far enough to record what was missed while nothing ran;
+later ticks look back over the grace period only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.delivery import Transports
+from bot.scheduler.digest import compose_digest
+from bot.scheduler.due import find_due
+from bot.scheduler.pacing import ChannelPacer, Sleep
+from bot.scheduler.policy import SchedulePolicy
+from bot.scheduler.reminders import Skip, compose_reminder
+from bot.scheduler.sender import DeliveryResult, Sender
+from bot.settings import Settings
+from bot.timefmt import format_datetime, format_duration
+from bot.types import Reply
+from storage.db import Database
+from storage.models.deliveries import DIGEST, SKIPPED, Delivery
+from storage.repositories.deliveries import DeliveryRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TickReport:
+    """What one tick did, for logs and ``copbot scheduler tick``."""
+
+    now: datetime
+    results: list[DeliveryResult] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.results if r.outcome == outcome)
+
+
+async def compose(session: AsyncSession, delivery: Delivery, policy: SchedulePolicy,
+                  now: datetime) -> Reply | Skip:
+    """The message for ``delivery`` as of ``now`` (or why it should not go out)."""
+    if now - delivery.scheduled_at > policy.grace:
+        return Skip(f"missed: due {format_datetime(delivery.scheduled_at, policy.zone)}, "
+                    f"more than {format_duration(policy.grace)} ago")
+    if delivery.kind == DIGEST:
+        return await compose_digest(session, delivery, policy, now)
+    return await compose_reminder(session, delivery, policy, now)
+
+
+class ScheduledPosts:
+    def __init__(self, database: Database, transports: Transports, settings: Settings,
+                 clock: Clock, *, pacer: ChannelPacer | None = None,
+                 sleep: Sleep = asyncio.sleep) -> None:
+        self.database = database
+        self.clock = clock
+        self.policy = SchedulePolicy.from_settings(settings)
+        self.sender = Sender(database, transports, compose, self.policy, clock,
+                             pacer or ChannelPacer(sleep=sleep), sleep=sleep)
+        self._caught_up = False
+
+    async def tick(self) -> TickReport:
+        """Plan and send everything due now; returns what happened."""
+        now = self.clock.now()
+        report = TickReport(now)
+        report.results += await self.plan(now)
+        report.results += await self.sender.send_ready()
+        if report.results:
+            log.info("scheduler tick at %s: %d sent, %d skipped, %d failed, %d to retry",
+                     now.isoformat(), report.count("sent"), report.count("skipped"),
+                     report.count("failed"), report.count("retry"))
+        return report
+
+    async def plan(self, now: datetime) -> list[DeliveryResult]:
+        """Record in the outbox every delivery due by ``now`` that is not there yet;
+        returns those recorded as skipped (missed by more than the grace period)."""
+        since = now - (self.policy.grace if self._caught_up else self.policy.catch_up)
+        async with self.database.session() as session:
+            due = await find_due(session, self.policy, now, since)
+            outbox = DeliveryRepository(session)
+            known = await outbox.keys_between(since, now) if due else set()
+            new = [p for p in due if p.key not in known]
+            await outbox.add(new, now)
+        self._caught_up = True
+        return [DeliveryResult(None, p.kind, p.subject, p.target.key, p.scheduled_at, SKIPPED,
+                               p.reason) for p in new if p.status == SKIPPED]

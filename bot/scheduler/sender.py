@@ -1,0 +1,244 @@
+"""Sending what is due: claim, compose, pace, post, record — exactly once per delivery.
+
+Deliveries are grouped into lanes, one per channel, so pacing is per channel while channels
+are served concurrently.  Each lane claims a few deliveries at a time (a claim is a lease:
+if this process dies, another takes the delivery over once the lease expires), composes them
+from the current rows, posts them, and records each result as soon as the platform answers.
+
+Rate limits and server errors are retried here, honouring ``Retry-After``, while the wait is
+short; a longer wait releases the delivery with a time for the next attempt.  After
+``max_attempts`` tries a delivery is marked failed and the error logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_any,
+)
+from tenacity.stop import stop_base
+
+from bot.clock import Clock
+from bot.delivery import DeliveryError, Transports
+from bot.scheduler.pacing import ChannelPacer, Sleep, lane_of
+from bot.scheduler.policy import SchedulePolicy
+from bot.scheduler.reminders import Skip
+from bot.types import Reply
+from storage.db import Database
+from storage.models.deliveries import FAILED, SENT, SKIPPED, Delivery
+from storage.repositories.deliveries import DeliveryRepository, channel_ref
+
+log = logging.getLogger(__name__)
+
+Compose = Callable[[AsyncSession, Delivery, SchedulePolicy, datetime], Awaitable[Reply | Skip]]
+
+CLAIM_BATCH = 5  # deliveries a lane claims at once (a few seconds of pacing)
+READY_LIMIT = 50_000  # deliveries considered per tick
+INLINE_TRIES = 3  # posts tried within one claim
+INLINE_WAIT_LIMIT = 60.0  # seconds: a longer Retry-After releases the claim instead
+RETRY = "retry"  # a result: released, to be tried again later
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """What happened to one delivery in this tick."""
+
+    id: int | None
+    kind: str
+    subject: str
+    target: str
+    scheduled_at: datetime
+    outcome: str  # sent | skipped | failed | retry
+    detail: str = ""
+
+
+def backoff(attempt: int) -> float:
+    """Seconds before try ``attempt + 1`` when the platform gave no Retry-After."""
+    return float(min(2 ** attempt, 300))
+
+
+class Sender:
+    def __init__(self, database: Database, transports: Transports, compose: Compose,
+                 policy: SchedulePolicy, clock: Clock, pacer: ChannelPacer, *,
+                 sleep: Sleep = asyncio.sleep, owner: str = "",
+                 db_concurrency: int = 4, send_concurrency: int = 64) -> None:
+        self.database = database
+        self.transports = transports
+        self.compose = compose
+        self.policy = policy
+        self.clock = clock
+        self.pacer = pacer
+        self.sleep = sleep
+        self.owner = owner or uuid.uuid4().hex[:8]
+        self._db = asyncio.Semaphore(db_concurrency)
+        self._posts = asyncio.Semaphore(send_concurrency)
+
+    async def send_ready(self) -> list[DeliveryResult]:
+        """Send every delivery that may be claimed now."""
+        async with self._db, self.database.session() as session:
+            # Only what this process can post: another replica may hold other transports.
+            ready = await DeliveryRepository(session).ready(
+                self.clock.now(), READY_LIMIT, self.transports.platforms())
+        lanes: dict[str, list[int]] = defaultdict(list)
+        for delivery_id, target in ready:
+            lanes[lane_of(target)].append(delivery_id)
+        results: list[DeliveryResult] = []
+        outcomes = await asyncio.gather(*(self._lane(ids, results) for ids in lanes.values()),
+                                        return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):  # e.g. the database went away mid-lane
+                log.error("a delivery lane stopped: %r (its claims will be retried after "
+                          "their lease)", outcome)
+        return results
+
+    async def _lane(self, ids: Sequence[int], results: list[DeliveryResult]) -> None:
+        for start in range(0, len(ids), CLAIM_BATCH):
+            claimed = await self._claim(ids[start:start + CLAIM_BATCH])
+            deferred = False
+            for delivery, message in claimed:
+                if deferred:  # the channel asked us to wait: leave the rest for later
+                    results.append(await self._release(delivery))
+                    continue
+                result = await self._deliver(delivery, message)
+                results.append(result)
+                deferred = result.outcome == RETRY
+            if deferred:
+                return
+
+    async def _claim(self, ids: Sequence[int]) -> list[tuple[Delivery, Reply | Skip]]:
+        token = f"{self.owner}-{uuid.uuid4().hex[:12]}"
+        async with self._db, self.database.session() as session:
+            now = self.clock.now()
+            claimed = await DeliveryRepository(session).claim(ids, token, now, self.policy.lease)
+            composed = []
+            for delivery in claimed:
+                try:
+                    message = await self.compose(session, delivery, self.policy, now)
+                except Exception as exc:  # a bug in composing: retried, then failed
+                    log.exception("could not compose delivery %s", delivery.id)
+                    message = _ComposeFailed(f"could not compose the message: {exc!r}")
+                composed.append((delivery, message))
+        return composed
+
+    async def _deliver(self, delivery: Delivery, message: Reply | Skip) -> DeliveryResult:
+        token = delivery.claim_token or ""
+        if isinstance(message, _ComposeFailed):
+            return await self._failed_try(delivery, message.reason, 1, None)
+        if isinstance(message, Skip):
+            async with self._db, self.database.session() as session:
+                await DeliveryRepository(session).mark_skipped(
+                    delivery.id, token, message.reason, self.clock.now())
+            return _result(delivery, SKIPPED, message.reason)
+        target = channel_ref(delivery)
+        tries = 0
+
+        async def post() -> str | None:
+            nonlocal tries
+            await self.pacer.wait(target)
+            async with self._posts:
+                self.pacer.posting(target)
+                tries += 1
+                return await self.transports.send(target, message)
+
+        try:
+            message_id = await self._with_retries(post)
+        except DeliveryError as exc:
+            if exc.permanent:
+                return await self._fail(delivery, str(exc), tries)
+            return await self._failed_try(delivery, str(exc), tries, exc.retry_after)
+        except Exception as exc:
+            log.exception("transport failed for delivery %s", delivery.id)
+            return await self._failed_try(delivery, repr(exc), tries, None)
+        async with self._db, self.database.session() as session:
+            recorded = await DeliveryRepository(session).mark_sent(
+                delivery.id, token, message_id, tries - 1, self.clock.now())
+        if not recorded:
+            log.warning("delivery %s was sent after its lease ran out", delivery.id)
+        return _result(delivery, SENT, f"message {message_id}" if message_id else "")
+
+    async def _with_retries(self, post: Callable[[], Awaitable[str | None]]) -> str | None:
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(_is_transient),
+            stop=stop_any(stop_after_attempt(INLINE_TRIES), _WaitTooLong()),
+            wait=_retry_wait,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        result: str | None = await retrying(post)
+        return result
+
+    async def _failed_try(self, delivery: Delivery, error: str, tries: int,
+                          retry_after: float | None) -> DeliveryResult:
+        """A transient failure: try again later, or give up after ``max_attempts``."""
+        attempts = delivery.attempts - 1 + tries
+        if attempts >= self.policy.max_attempts:
+            return await self._fail(delivery, error, tries)
+        now = self.clock.now()
+        wait = max(retry_after or 0.0, backoff(attempts))
+        async with self._db, self.database.session() as session:
+            await DeliveryRepository(session).retry_later(
+                delivery.id, delivery.claim_token or "", error, tries - 1,
+                now + timedelta(seconds=wait), now)
+        log.info("delivery %s to %s will be retried in %.0f s: %s", delivery.id,
+                 delivery.target, wait, error)
+        return _result(delivery, RETRY, f"{error} (next try in {wait:.0f} s)")
+
+    async def _fail(self, delivery: Delivery, error: str, tries: int) -> DeliveryResult:
+        async with self._db, self.database.session() as session:
+            await DeliveryRepository(session).mark_failed(
+                delivery.id, delivery.claim_token or "", error, tries - 1, self.clock.now())
+        log.warning("delivery %s (%s %s to %s) failed after %d attempts: %s", delivery.id,
+                    delivery.kind, delivery.subject, delivery.target,
+                    delivery.attempts - 1 + tries, error)
+        return _result(delivery, FAILED, error)
+
+    async def _release(self, delivery: Delivery) -> DeliveryResult:
+        async with self._db, self.database.session() as session:
+            await DeliveryRepository(session).release(
+                delivery.id, delivery.claim_token or "", self.clock.now())
+        return _result(delivery, RETRY, "waiting for the channel's rate limit")
+
+
+@dataclass(frozen=True, slots=True)
+class _ComposeFailed(Skip):
+    pass
+
+
+def _is_transient(exc: BaseException) -> bool:
+    # Not BaseException: a cancelled or exiting process must stop, not retry.
+    return isinstance(exc, Exception) and not (isinstance(exc, DeliveryError) and exc.permanent)
+
+
+def _retry_after(state: RetryCallState) -> float | None:
+    exc = state.outcome.exception() if state.outcome else None
+    return exc.retry_after if isinstance(exc, DeliveryError) else None
+
+
+def _retry_wait(state: RetryCallState) -> float:
+    retry_after = _retry_after(state)
+    return retry_after if retry_after is not None else backoff(state.attempt_number - 1)
+
+
+class _WaitTooLong(stop_base):
+    """Stop retrying here when the platform asks for a longer wait than a tick should hold."""
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return _retry_wait(retry_state) > INLINE_WAIT_LIMIT
+
+
+def _result(delivery: Delivery, outcome: str, detail: str = "") -> DeliveryResult:
+    return DeliveryResult(delivery.id, delivery.kind, delivery.subject, delivery.target,
+                          delivery.scheduled_at, outcome, detail)
+
