@@ -9,6 +9,7 @@ repeated when clocks go back) mean the first of the two.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,8 @@ class TimeInputError(ValueError):
     """A date, time or duration someone typed could not be understood."""
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d")
+
 # Two different defaults: a field that differs between the two parses was not in the text.
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0)
 _DEFAULT_B = datetime(2001, 2, 2, 1, 1)
@@ -55,12 +58,15 @@ def parse_local_datetime(text: str, zone: ZoneInfo) -> datetime:
 
 
 def _parse_written(text: str) -> datetime:
-    try:
-        parsed = dateparser.isoparse(text)
-        if len(text) > 10:  # "2026-12-03" alone has no time
-            return parsed
-    except ValueError:
-        pass
+    if _ISO_DATE.match(text):  # ISO-shaped: never let the lenient parser swap day and month
+        try:
+            parsed = dateparser.isoparse(text)
+        except ValueError as exc:
+            raise TimeInputError(f"“{text}” is not a date and time like 2026-12-03 14:00"
+                                 ) from exc
+        if len(text) <= 10:
+            raise TimeInputError(f"“{text}” needs a time too, e.g. 2026-12-03 14:00")
+        return parsed
     try:
         first = dateparser.parse(text, default=_DEFAULT_A, dayfirst=True)
         second = dateparser.parse(text, default=_DEFAULT_B, dayfirst=True)
@@ -78,8 +84,9 @@ def parse_date(text: str) -> date:
     text = text.strip()
     try:
         return date.fromisoformat(text)
-    except ValueError:
-        pass
+    except ValueError as exc:
+        if _ISO_DATE.match(text):
+            raise TimeInputError(f"“{text}” is not a date like 2026-12-03") from exc
     try:
         first = dateparser.parse(text, default=_DEFAULT_A, dayfirst=True)
         second = dateparser.parse(text, default=_DEFAULT_B, dayfirst=True)

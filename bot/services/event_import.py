@@ -25,7 +25,9 @@ from storage.repositories.events import EventRepository
 async def import_events(session: AsyncSession, rows: list[Row], settings: Settings,
                         now: datetime) -> str:
     """Validate every row, then create or update (by ``external_id``) in one unit of work."""
-    communities = list(await CommunityRepository(session).list())
+    repository = CommunityRepository(session)
+    await repository.ensure(settings.community_seeds())  # as on start: the file may name them
+    communities = list(await repository.list())
     problems: list[str] = []
     drafts: list[tuple[Row, EventDraft]] = []
     first_row: dict[str, int] = {}

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.errors import NotFound, UserError
 from bot.services.event_fields import EventChanges, EventDraft
@@ -261,24 +262,28 @@ class EventService:
         position).  Signing up twice changes nothing (``already`` is set).  Closed once the
         event starts or if it was cancelled."""
         event = await self._open(event_id, now)
-        reg_id = await self.registrations.add(event_id, person_id, WAITLISTED, now)
+        # The place is claimed first (under the event lock) so the registration is written
+        # once with its final status; a duplicate sign-up hands the place straight back.
+        confirmed_count = await self.events.claim_place(event_id, now)
+        status = CONFIRMED if confirmed_count is not None else WAITLISTED
+        reg_id = await self.registrations.add(event_id, person_id, status, now)
         if reg_id is None:
             existing = await self.registrations.find(event_id, person_id)
             assert existing is not None
             if existing.status != CANCELLED:
+                if confirmed_count is not None:
+                    await self.events.release_place(event_id, now)
                 position = (await self.registrations.waitlist_position(existing)
                             if existing.status == WAITLISTED else None)
                 return SignupResult(event, existing.status, position, already=True)
             # Signing up again after cancelling: a fresh registration at the back.
             await self.registrations.remove(existing.id)
-            reg_id = await self.registrations.add(event_id, person_id, WAITLISTED, now)
+            reg_id = await self.registrations.add(event_id, person_id, status, now)
             assert reg_id is not None
-        if await self.events.claim_place(event_id, now):
-            await self.registrations.set_status(reg_id, WAITLISTED, CONFIRMED, now)
-            return SignupResult(await self._locked(event_id), CONFIRMED, None, already=False)
-        reg = await self.registrations.find(event_id, person_id)
-        assert reg is not None
-        position = await self.registrations.waitlist_position(reg)
+        if confirmed_count is not None:
+            set_committed_value(event, "confirmed_count", confirmed_count)
+            return SignupResult(event, CONFIRMED, None, already=False)
+        position = await self.registrations.position_of(event_id, now, reg_id)
         return SignupResult(event, WAITLISTED, position, already=False)
 
     async def cancel_registration(self, event_id: int, person_id: int, *,
@@ -319,7 +324,7 @@ class EventService:
     async def _fill_from_waitlist(self, event_id: int, now: datetime) -> tuple[Attendee, ...]:
         promoted = []
         while (first := await self.registrations.first_waitlisted(event_id)) is not None:
-            if not await self.events.claim_place(event_id, now):
+            if await self.events.claim_place(event_id, now) is None:
                 break
             await self.registrations.set_status(first.id, WAITLISTED, CONFIRMED, now)
             person = await self.session.get(Person, first.person_id)

@@ -75,15 +75,18 @@ class EventRepository:
             *self._upcoming_filter(start, until, community_id))
         return int((await self.session.execute(stmt)).scalar_one())
 
-    async def claim_place(self, event_id: int, now: datetime) -> bool:
-        """Take one confirmed place if any is free; False when the event is full."""
+    async def claim_place(self, event_id: int, now: datetime) -> int | None:
+        """Take one confirmed place if any is free: the new number of confirmed places, or
+        None when the event is full."""
         result = await self.session.execute(
             update(Event)
             .where(Event.id == event_id, Event.confirmed_count < Event.capacity)
             .values(confirmed_count=Event.confirmed_count + 1, updated_at=now)
+            .returning(Event.confirmed_count)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        count = result.scalar_one_or_none()
+        return int(count) if count is not None else None
 
     async def release_place(self, event_id: int, now: datetime) -> bool:
         result = await self.session.execute(
@@ -164,13 +167,18 @@ class RegistrationRepository:
 
     async def waitlist_position(self, registration: Registration) -> int:
         """1 for the first waitlisted person, in (signed_up_at, id) order."""
+        return await self.position_of(registration.event_id, registration.signed_up_at,
+                                      registration.id)
+
+    async def position_of(self, event_id: int, signed_up_at: datetime,
+                          registration_id: int) -> int:
         ahead = await self.session.execute(
             select(func.count(Registration.id)).where(
-                Registration.event_id == registration.event_id,
+                Registration.event_id == event_id,
                 Registration.status == WAITLISTED,
-                or_(Registration.signed_up_at < registration.signed_up_at,
-                    and_(Registration.signed_up_at == registration.signed_up_at,
-                         Registration.id < registration.id)),
+                or_(Registration.signed_up_at < signed_up_at,
+                    and_(Registration.signed_up_at == signed_up_at,
+                         Registration.id < registration_id)),
             )
         )
         return int(ahead.scalar_one()) + 1
@@ -185,7 +193,7 @@ class RegistrationRepository:
             .where(Registration.event_id == event_id, Registration.status.in_(statuses))
             .order_by(Registration.signed_up_at, Registration.id)
         )
-        rows = [(reg, person) for reg, person in result.tuples()]
+        rows = [(reg, person) for reg, person in result.all()]
         order = {status: index for index, status in enumerate(statuses)}
         rows.sort(key=lambda row: order[row[0].status])  # stable: keeps sign-up order
         return rows
@@ -211,7 +219,7 @@ class RegistrationRepository:
             .where(Registration.event_id.in_(event_ids), Registration.status == WAITLISTED)
             .group_by(Registration.event_id)
         )
-        return {int(event_id): int(count) for event_id, count in result.tuples()}
+        return {int(event_id): int(count) for event_id, count in result.all()}
 
     async def upcoming_for_person(self, person_id: int,
                                   ending_after: datetime) -> list[tuple[Registration, Event]]:
@@ -227,4 +235,4 @@ class RegistrationRepository:
             )
             .order_by(Event.starts_at, Event.id)
         )
-        return [(reg, event) for reg, event in result.tuples()]
+        return [(reg, event) for reg, event in result.all()]

@@ -1,0 +1,112 @@
+"""Calendar files and the subscribable feeds, read back with the ``icalendar`` library as a
+calendar client would."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+import icalendar
+import pytest
+from aiohttp import web
+
+from bot.server import create_app
+from tests.testbot import TestBot
+
+SPC = ('event add title="Intro to SPC charts" start="{start}" duration=90m capacity=2 '
+       'community={community} link=https://meet.example/spc speaker="Dr Ada Shewhart"')
+
+
+async def add(bot: TestBot, start: str = "2026-12-10 14:00", community: str = "analysis",
+              ) -> str:
+    reply = await bot.say(SPC.format(start=start, community=community), as_="olive")
+    assert reply.title is not None and reply.title.startswith("Created #")
+    return reply.title.split()[1].lstrip("#")
+
+
+async def download(bot: TestBot, event: str, who: str = "alice") -> icalendar.Calendar:
+    reply = await bot.say(f"calendar {event}", as_=who)
+    assert reply.file is not None, reply.text
+    assert reply.file.content_type.startswith("text/calendar")
+    return icalendar.Calendar.from_ical(reply.file.content)
+
+
+async def test_the_file_has_zone_alarm_and_a_stable_uid(bot: TestBot) -> None:
+    event = await add(bot)
+    await bot.say(f"signup {event}", as_="alice")
+    calendar = await download(bot, event)
+    [vevent] = calendar.events
+    assert vevent.uid == "event-1@midlands-decision-support-network.copbot"
+    assert vevent.start.isoformat() == "2026-12-10T14:00:00+00:00"
+    assert str(vevent.start.tzinfo) == "Europe/London"
+    assert vevent.end - vevent.start == timedelta(minutes=90)
+    [zone] = calendar.timezones
+    assert zone.tz_name == "Europe/London"
+    [alarm] = vevent.walk("VALARM")
+    assert alarm["ACTION"] == "DISPLAY"
+    [when] = vevent.alarms.times
+    assert when.trigger == vevent.start - timedelta(minutes=15)
+    assert vevent.get("location") == "Online"
+    assert vevent.sequence == 0
+
+
+async def test_a_change_re_downloads_as_an_update_of_the_same_entry(bot: TestBot) -> None:
+    event = await add(bot)
+    await bot.say(f"signup {event}", as_="alice")
+    before = (await download(bot, event)).events[0]
+    await bot.say(f"event edit {event} time=15:00", as_="olive")
+    after = (await download(bot, event)).events[0]
+    assert after.uid == before.uid
+    assert after.sequence > before.sequence
+    assert after.start.hour == 15
+
+
+async def test_summer_event_in_the_file_is_in_bst(bot: TestBot) -> None:
+    bot.clock.set(datetime(2026, 5, 1, tzinfo=UTC))
+    event = await add(bot, start="2026-07-02 09:30")
+    await bot.say(f"signup {event}", as_="alice")
+    [vevent] = (await download(bot, event)).events
+    assert (vevent.start.hour, vevent.start.minute) == (9, 30)
+    assert vevent.start.utcoffset() == timedelta(hours=1)
+    assert vevent.start.astimezone(UTC).hour == 8
+
+
+@pytest.fixture
+async def feeds(bot: TestBot) -> AsyncIterator[str]:
+    app = await create_app(bot.runtime)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def fetch(url: str) -> tuple[int, str, bytes]:
+    async with aiohttp.ClientSession() as http, http.get(url) as resp:
+        return resp.status, resp.headers.get("Content-Type", ""), await resp.read()
+
+
+async def test_feeds_list_upcoming_events_without_joining_links(bot: TestBot,
+                                                                feeds: str) -> None:
+    spc = await add(bot)
+    await add(bot, start="2026-12-11 10:00", community="evaluation")
+    await add(bot, start="2026-12-04 10:00")  # past by the time the feed is read
+    bot.clock.set(datetime(2026, 12, 5, tzinfo=UTC))
+    cancelled = await add(bot, start="2026-12-12 10:00")
+    await bot.say(f"event cancel {cancelled}", as_="olive")
+    status, content_type, body = await fetch(f"{feeds}/calendar.ics")
+    assert status == 200 and content_type.startswith("text/calendar")
+    assert b"meet.example" not in body
+    calendar = icalendar.Calendar.from_ical(body)
+    uids = sorted(str(e.uid) for e in calendar.events)
+    assert uids == [f"event-{n}@midlands-decision-support-network.copbot" for n in ("1", "2")]
+    status, _, body = await fetch(f"{feeds}/calendar/analysis.ics")
+    assert status == 200
+    [only] = icalendar.Calendar.from_ical(body).events
+    assert str(only.uid).startswith(f"event-{spc}@")
+    status, _, _ = await fetch(f"{feeds}/calendar/astrology.ics")
+    assert status == 404
