@@ -90,9 +90,9 @@ def _command(body: Body, display_name: str) -> Incoming:
         platform=PLATFORM, workspace=team_id(body), channel=str(body.get("channel_id", "")),
         user_id=user_id(body), display_name=display_name,
         text=plain_text(str(body.get("text", ""))), surface=Surface.COMMAND,
-        # Slack never redelivers a slash command; the trigger id still names this one
-        # invocation, which keeps a Socket Mode redelivery from running it twice.
-        event_id=_trigger_key(body),
+        # No idempotency key: Slack never redelivers a slash command (over HTTP or Socket
+        # Mode), so recording one would be a database write on the busiest path for nothing.
+        event_id=None,
     )
 
 
