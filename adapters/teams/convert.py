@@ -227,11 +227,14 @@ def conversation_record(activity: Activity) -> ConversationRecord | None:
         return None
     reference = activity.get_conversation_reference()
     reference.activity_id = None
+    reference.request_id = None
     conversation_id, _ = split_thread(activity.conversation.id)
     reference.conversation = reference.conversation.model_copy(update={"id": conversation_id})
     kind = conversation_kind(activity)
     data = channel_data(activity)
     personal = kind == PERSONAL
+    if not personal:
+        reference.user = None  # whoever spoke last: not part of where to post
     sender = activity.from_property
     return ConversationRecord(
         platform=PLATFORM, workspace=tenant_of(activity), conversation_id=conversation_id,
@@ -248,6 +251,7 @@ def channel_record(activity: Activity, channel_id: str, name: str) -> Conversati
     created after the bot was installed): same service, bot and tenant, other conversation."""
     reference = activity.get_conversation_reference()
     reference.activity_id = None
+    reference.request_id = None
     reference.user = None
     reference.conversation = ConversationAccount(
         id=channel_id, is_group=True, conversation_type=CHANNEL,

@@ -9,6 +9,7 @@ the last time anyone spoke there.  Each call is its own short unit of work.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from datetime import datetime
 
 from microsoft_agents.activity import Activity, ActivityTypes
@@ -34,11 +35,17 @@ _REMOVED = ("remove", "remove-upgrade")
 
 
 class ConversationBook:
-    """Where the Teams adapter remembers conversations (backed by ``conversations``)."""
+    """Where the Teams adapter remembers conversations (backed by ``conversations``).
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    Messages arrive far more often than references change, so :meth:`remember` skips the
+    write when this process already stored the same record; installs, renames and removals
+    always write (and forget what was cached, so a later message writes again)."""
+
+    def __init__(self, database: Database, clock: Clock, *, cache_size: int = 10_000) -> None:
         self.database = database
         self.clock = clock
+        self.cache_size = cache_size
+        self._saved: OrderedDict[tuple[str, str], ConversationRecord] = OrderedDict()
 
     def _now(self) -> datetime:
         return self.clock.now()
@@ -50,11 +57,20 @@ class ConversationBook:
     async def remember(self, activity: Activity) -> None:
         """Store or refresh the reference of the conversation ``activity`` came from."""
         record = conversation_record(activity)
-        if record is not None:
-            await self.save(record)
+        if record is None:
+            return
+        key = (record.workspace, record.conversation_id)
+        if self._saved.get(key) == record:
+            self._saved.move_to_end(key)
+            return
+        await self.save(record)
+        self._saved[key] = record
+        if len(self._saved) > self.cache_size:
+            self._saved.popitem(last=False)
 
     async def follow(self, activity: Activity) -> None:
         """Apply an install, removal or rename (conversationUpdate / installationUpdate)."""
+        self._saved.clear()
         if activity.type == ActivityTypes.installation_update:
             if activity.action in _REMOVED:
                 await self._bot_removed(activity)
@@ -120,6 +136,7 @@ class ConversationBook:
             return await ConversationRepository(session).latest_in(PLATFORM, tenant)
 
     async def deactivate(self, tenant: str, conversation_id: str) -> None:
+        self._saved.pop((tenant, conversation_id), None)
         async with self.database.session() as session:
             await ConversationRepository(session).deactivate(PLATFORM, tenant, conversation_id,
                                                              self._now())

@@ -87,7 +87,8 @@ class Failure:
 
 
 class FakeBotFramework:
-    def __init__(self) -> None:
+    def __init__(self, key: rsa.RSAPrivateKey | None = None) -> None:
+        self.key = key or signing_key()  # the key its JWKS publishes
         self.posts: list[Post] = []
         self.require_token = True  # False: like the local emulators, take anonymous posts
         self.token_requests: list[dict[str, str]] = []
@@ -97,7 +98,7 @@ class FakeBotFramework:
         self.url = ""
 
     # ------------------------------------------------------------------------ lifecycle
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
         app = web.Application()
         app.router.add_get("/openid", self._openid)
         app.router.add_get("/keys", self._keys)
@@ -106,9 +107,9 @@ class FakeBotFramework:
         app.router.add_post("/teams/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/teams/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_put("/teams/v3/conversations/{cid}/activities/{aid}", self._send)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
@@ -157,7 +158,7 @@ class FakeBotFramework:
                 claims.pop(name, None)
             else:
                 claims[name] = value
-        signer: Any = key or signing_key()
+        signer: Any = key or self.key
         if algorithm == "HS256":
             signer = "a-shared-secret-nobody-should-accept-0123456789"
         return jwt.encode(claims, signer, algorithm=algorithm, headers=headers)
@@ -179,7 +180,7 @@ class FakeBotFramework:
 
     async def _keys(self, request: web.Request) -> web.Response:
         jwk: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(
-            signing_key().public_key()))
+            self.key.public_key()))
         jwk.update({"kid": KEY_ID, "use": "sig", "alg": "RS256", "endorsements": ["msteams"]})
         return web.json_response({"keys": [jwk]})
 
