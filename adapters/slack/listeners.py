@@ -90,7 +90,7 @@ class SlackListeners:
             await ack()
         else:
             await ack(command_response(reply))
-        self._follow_up(handled, file_to_dm=True)
+        self._follow_up(handled)
 
     async def _answer_command_later(self, work: asyncio.Task[Handled | None],
                                     body: Body) -> None:
@@ -102,7 +102,7 @@ class SlackListeners:
                 not await self._open_form(body, reply.form, handled.incoming):
             await self._respond(body, reply, handled)
         if handled is not None:
-            self._follow_up(handled, file_to_dm=True)
+            self._follow_up(handled)
 
     # ------------------------------------------------------------ mentions and DMs
     async def on_event(self, ack: AsyncAck, body: dict[str, Any],
@@ -123,8 +123,11 @@ class SlackListeners:
         except DeliveryError as exc:
             log.warning("could not answer %s in %s: %s", incoming.user_id, incoming.channel, exc)
             if not incoming.is_dm:
+                why = (f"I may not be a member of it: invite me with /invite "
+                       f"@{self.host.settings.bot_name}." if exc.permanent
+                       else "Slack didn't take my answer there.")
                 await self._tell(incoming, Reply(
-                    text=f"I couldn't answer you in that channel ({exc}). Here is my answer:"),
+                    text=f"I couldn't answer you in that channel. {why} Here is my answer:"),
                     handled.outcome.reply)
         await self._deliver(handled.outcome)
 
@@ -144,7 +147,7 @@ class SlackListeners:
                                                                 handled.incoming):
                 await self._respond(body, reply, handled,
                                     replace=_pressed_message_is_private(body))
-        self._follow_up(handled, file_to_dm=True)
+        self._follow_up(handled)
 
     # ------------------------------------------------------------ modal submissions
     async def on_view_submission(self, ack: AsyncAck, body: dict[str, Any],
@@ -170,7 +173,7 @@ class SlackListeners:
             if reply is not None:
                 self.tasks.spawn(self._answer_form(form, reply, handled))
         if handled is not None:
-            self._follow_up(handled, file_to_dm=True)
+            self._follow_up(handled)
 
     async def _answer_form_later(self, work: asyncio.Task[Handled | None],
                                  form: FormContext) -> None:
@@ -179,7 +182,7 @@ class SlackListeners:
         if reply is not None:
             await self._answer_form(form, reply, handled)
         if handled is not None:
-            self._follow_up(handled, file_to_dm=True)
+            self._follow_up(handled)
 
     async def _answer_form(self, form: FormContext, reply: Reply,
                            handled: Handled | None) -> None:
@@ -244,10 +247,11 @@ class SlackListeners:
                 log.warning("could not message %s either: %s", incoming.user_id, exc)
                 return
 
-    def _follow_up(self, handled: Handled, *, file_to_dm: bool) -> None:
-        """After the acknowledgement: the reply's file, then notifications for others."""
+    def _follow_up(self, handled: Handled) -> None:
+        """After the acknowledgement: the reply's file (to the person's DM: an answer to
+        a command or button may be private), then notifications for others."""
         reply = handled.outcome.reply
-        if reply is not None and reply.file is not None and file_to_dm:
+        if reply is not None and reply.file is not None:
             self.tasks.spawn(self._tell(handled.incoming, Reply(file=reply.file)))
         if handled.outcome.notifications:
             self.tasks.spawn(self._deliver(handled.outcome))
@@ -259,8 +263,11 @@ class SlackListeners:
 
 def command_response(reply: Reply) -> dict[str, Any]:
     """An answer to a slash command, button or form: private unless meant for everyone."""
-    return {"response_type": "in_channel" if reply.public else "ephemeral",
-            **to_message(reply)}
+    message = to_message(reply)
+    if not message["blocks"] and reply.file is not None:  # the file itself goes to the DM
+        message = to_message(Reply(text=f"I've sent you {reply.file.filename} in a direct "
+                                        "message."))
+    return {"response_type": "in_channel" if reply.public else "ephemeral", **message}
 
 
 def _pressed_message_is_private(body: Body) -> bool:

@@ -168,6 +168,13 @@ async def test_a_file_reply_is_uploaded_to_the_dm(slack: SlackDriver) -> None:
     assert list(slack.fake.uploads.values()) == [ics.content]
 
 
+async def test_a_file_alone_is_announced_in_the_ack(slack: SlackDriver) -> None:
+    add_command(slack, "ics", Reply(file=Attachment("seminar.ics", "text/calendar", b"x")))
+    answer = await slack.command("ics")
+    assert answer.json["text"] == "I've sent you seminar.ics in a direct message."
+    await slack.fake.wait_for("files.completeUploadExternal")
+
+
 async def test_notifications_are_sent_after_the_ack(slack: SlackDriver) -> None:
     async def promote(ctx: Context, args: Args) -> Reply:
         ctx.notify(Person("slack", TEAM, "U999", "Olive"), Reply(text="You have a place now"))
@@ -266,7 +273,7 @@ async def test_a_channel_the_bot_cannot_post_in_gets_a_dm_instead(slack: SlackDr
     answer = await slack.event(payload("app_mention"))
     assert answer.status == 200
     apology, reply = await slack.fake.wait_for("chat.postMessage", 2)
-    assert apology.params["channel"] == USER and "not_in_channel" in apology.text
+    assert apology.params["channel"] == USER and "/invite @copbot" in apology.text
     assert reply.params["channel"] == USER and reply.text.startswith("Communities")
 
 
