@@ -56,7 +56,7 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
 
     async def on_message_activity(self, turn_context: Turn) -> None:
         activity: Activity = turn_context.activity
-        await self.book.remember(activity)
+        await self._remember(activity)
         incoming = to_incoming(activity)
         if incoming is None:
             return
@@ -70,7 +70,7 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         self, turn_context: Turn, invoke_value: AdaptiveCardInvokeValue
     ) -> AdaptiveCardInvokeResponse:
         activity: Activity = turn_context.activity
-        await self.book.remember(activity)
+        await self._remember(activity)
         incoming = to_incoming(activity)
         if incoming is None:
             return AdaptiveCardInvokeResponse(
@@ -102,6 +102,14 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         outcome = await self.dispatch(incoming)
         if outcome.reply is not None and not outcome.duplicate:
             await turn_context.send_activity(to_activity(outcome.reply))
+
+    async def _remember(self, activity: Activity) -> None:
+        """Refresh the stored reference; a failure here must not cost the person their
+        answer (the router says so itself when the database is down)."""
+        try:
+            await self.book.remember(activity)
+        except Exception:
+            log.warning("could not store the conversation reference", exc_info=True)
 
     async def _deliver(self, outcome: Outcome) -> None:
         for notification in outcome.notifications:

@@ -108,6 +108,12 @@ class ValidatedToken:
     claims: dict[str, Any]
     endorsements: frozenset[str]
 
+    def check_service_url_claim(self) -> None:
+        """Bot Framework tokens name the serviceUrl they are for; the SDK's host validator
+        then compares it with the activity's.  A token without one cannot be compared."""
+        if self.claims.get("iss") == BOT_FRAMEWORK_ISSUER and not self.claims.get("serviceurl"):
+            raise InvalidToken("Bot Framework token without a serviceurl claim")
+
     def check_channel(self, channel_id: str) -> None:
         """A key that lists endorsements may only sign for those channels."""
         if self.endorsements and channel_id not in self.endorsements:

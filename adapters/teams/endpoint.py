@@ -54,6 +54,7 @@ class TeamsEndpoint:
         if self.validator is not None:
             try:
                 validated.check_channel(str(body.get("channelId") or ""))
+                validated.check_service_url_claim()
             except InvalidToken as exc:
                 log.warning("Teams request refused: %s", exc)
                 return web.json_response(UNAUTHORIZED, status=401)

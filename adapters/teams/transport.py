@@ -31,12 +31,8 @@ from microsoft_agents.hosting.core import ClaimsIdentity, RestChannelServiceClie
 from microsoft_agents.hosting.core.authorization import AuthenticationConstants
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 
-from adapters.teams.convert import (
-    PLATFORM,
-    conversation_record,
-    reference_from_json,
-    to_activity,
-)
+from adapters.teams.convert import PLATFORM, conversation_record, to_activity
+from adapters.teams.convert import reference_from_json as _parse_reference
 from adapters.teams.references import ConversationBook
 from adapters.teams.service_urls import ServiceUrlPolicy
 from bot.delivery import DeliveryError
@@ -152,6 +148,14 @@ class TeamsTransport:
         if not self.service_urls.is_allowed(url):
             raise DeliveryError(f"stored serviceUrl {url!r} is not trusted", permanent=True)
         return _Connector(self, stored, url)
+
+
+def reference_from_json(text: str) -> ConversationReference:
+    try:
+        return _parse_reference(text)
+    except ValueError as exc:
+        raise DeliveryError(f"the stored conversation reference is unreadable: {exc}",
+                            permanent=True) from exc
 
 
 def _thread_of(conversation_id: str | None) -> str | None:

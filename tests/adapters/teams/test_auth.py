@@ -30,6 +30,7 @@ BAD_TOKENS = {
     "unknown key id": {"kid": "not-a-published-key"},
     "symmetric algorithm": {"alg": "HS256"},
     "serviceUrl claim for another host": {"serviceurl": "https://smba.trafficmanager.net/emea/"},
+    "no serviceUrl claim": {"serviceurl": None},
 }
 
 

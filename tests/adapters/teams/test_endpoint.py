@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
+from adapters.teams.cards import escape_markdown
 from adapters.teams.convert import PLATFORM
+from bot.router import DATABASE_DOWN
+from bot.runtime import Runtime
+from bot.settings import Settings
+from storage.db import Database
 from storage.models.conversations import StoredConversation
 from storage.repositories.conversations import ConversationRepository
-from tests.adapters.teams.conftest import ALICE_AAD, AS_OLIVE, Copbot
-from tests.adapters.teams.fake_connector import STATIC_TOKEN, TENANT
+from tests.adapters.teams.conftest import ALICE_AAD, AS_OLIVE, Copbot, serve
+from tests.adapters.teams.fake_connector import STATIC_TOKEN, TENANT, FakeBotFramework
 from tests.adapters.teams.test_convert import texts
+from tests.tcpproxy import TcpProxy
 
 CHANNEL = "19:seminars-4f1e@thread.tacv2"
 TEAM = "19:team-general-8a5c@thread.tacv2"
@@ -182,3 +190,55 @@ async def test_event_form_with_errors_then_signup_refreshes_the_card(copbot: Cop
     cancel = card["actions"][1]
     assert cancel["type"] == "Action.Execute" and cancel["data"] == {
         "action_id": "cancel", "value": "1"}
+
+
+async def test_a_database_outage_gets_a_clear_answer(postgres_server_url: str,
+                                                     fake_teams: FakeBotFramework) -> None:
+    url = make_url(postgres_server_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    await proxy.start()
+    proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    database = Database(proxied)
+    settings = Settings(database_url=proxied, _env_file=None,  # type: ignore[call-arg]
+                        **fake_teams.settings())
+    runtime = Runtime(settings, database=database)
+    await runtime.start()
+    runner, base = await serve(runtime)
+    try:
+        copbot = Copbot(base, runtime, fake_teams)
+        await proxy.cut()
+        answer = await copbot.send("personal_message.json", text="communities")
+        assert answer.status == 202
+        (post,) = fake_teams.posts
+        assert post.text == escape_markdown(DATABASE_DOWN)
+    finally:
+        await runner.cleanup()
+        await proxy.cut()
+        await database.dispose()
+
+
+async def test_pressing_sign_up_on_an_event_card_turns_it_into_cancel(copbot: Copbot) -> None:
+    await copbot.send("personal_message.json", **AS_OLIVE, text=(
+        'event add title="Intro to SPC" start="2026-12-10 14:00" duration=90m capacity=5'))
+    copbot.teams.posts.clear()
+    await copbot.send("personal_message.json", text="event 1")
+    (post,) = copbot.teams.posts
+    assert post.card is not None
+    sign_up = next(a for a in post.card["actions"] if a["title"] == "Sign up")
+    assert sign_up["type"] == "Action.Execute"
+
+    answer = await copbot.send("card_invoke.json", value={"action": {
+        "type": "Action.Execute", "verb": sign_up["verb"], "data": sign_up["data"]},
+        "trigger": "manual"})
+    assert answer.status == 200
+    card = answer.body["value"]
+    assert texts(card)[0] == "You're registered: #1 Intro to SPC"
+    cancel = next(a for a in card["actions"] if a["title"] == "Cancel my place")
+    assert cancel["type"] == "Action.Execute"
+    assert cancel["data"] == {"action_id": "cancel", "value": "1"}
+
+    answer = await copbot.send("card_invoke.json", value={"action": {
+        "type": "Action.Execute", "verb": cancel["verb"], "data": cancel["data"]}})
+    card = answer.body["value"]
+    assert texts(card)[0] == "You've given up your place at #1 Intro to SPC."
+    assert [a["title"] for a in card["actions"]] == ["Sign up again"]
