@@ -9,6 +9,7 @@ arguments, and quotes group words (``title="Intro to SPC"``).
 from __future__ import annotations
 
 import difflib
+import re
 import shlex
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from bot.context import Context
 
 
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+_APOSTROPHE_MARK = "\x00"
+
+
 @dataclass(frozen=True, slots=True)
 class Args:
     """A command's arguments: positional words, ``name=value`` pairs and the raw text."""
@@ -31,8 +36,10 @@ class Args:
 
     @classmethod
     def parse(cls, raw: str) -> Args:
+        # Apostrophes inside words (England's, don't) are not quotes.
+        protected = _APOSTROPHE.sub(_APOSTROPHE_MARK, raw)
         try:
-            words = shlex.split(raw, posix=True)
+            words = [w.replace(_APOSTROPHE_MARK, "'") for w in shlex.split(protected, posix=True)]
         except ValueError as exc:  # unbalanced quotes
             raise UsageError(f"I couldn't read that: {exc} (check your quotes).") from exc
         positional: list[str] = []

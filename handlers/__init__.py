@@ -6,9 +6,19 @@ Order matters only for ``help``: commands are listed in the order they are regis
 from __future__ import annotations
 
 from bot.commands import CommandRegistry
-from handlers import admin, events, expertise, help, questions, resources, subscriptions
+from handlers import (
+    admin,
+    events,
+    expertise,
+    help,
+    network,
+    questions,
+    resources,
+    subscriptions,
+)
 
-FEATURES = (help, events, questions, resources, expertise, subscriptions, admin)
+# ``network`` wraps the question handler, so it comes after ``questions``.
+FEATURES = (help, events, questions, resources, expertise, network, subscriptions, admin)
 
 
 def build_registry() -> CommandRegistry:

@@ -96,4 +96,8 @@ def answer_reply(answer: Answer, communities: dict[int, Community]) -> Reply:
         items = tuple(Item(title=m.entry.question,
                            buttons=(Button("Show answer", "faq", m.entry.public_id),))
                       for m in answer.ranked.matches)
-    return Reply(text=text, items=items)
+    # The way out of "I don't know": put the question to the network's experts.
+    ask_network = (Button("Ask the network", "escalate", log.public_id, "primary"),
+                   Button("Ask anonymously", "escalate", f"{log.public_id} anonymous"))
+    return Reply(text=text, items=items, buttons=ask_network,
+                 footer="Ask the network to put your question to the people who know.")

@@ -63,6 +63,13 @@ def test_unbalanced_quotes_are_a_usage_error() -> None:
         Args.parse('title="Intro to SPC')
 
 
+def test_apostrophes_in_words_are_not_quotes() -> None:
+    args = Args.parse("Q3 Apply through England's DARS; don't wait")
+    assert args.positional == ("Q3", "Apply", "through", "England's", "DARS;", "don't", "wait")
+    assert Args.parse('title="Intro to SPC\'s basics" capacity=3').named["title"] == (
+        "Intro to SPC's basics")
+
+
 def test_duplicate_command_names_are_refused() -> None:
     with pytest.raises(ValueError):
         CommandRegistry([Command("help", "a", _noop), Command("HELP", "b", _noop)])
