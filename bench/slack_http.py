@@ -16,6 +16,8 @@ signature and trigger id each) and times the acknowledgements:
 It prints p50/p99 latency at concurrency 1, throughput (and p50/p99) at concurrency 10,
 the copbot/floor ratios and the targets: p50 within 1.3× the floor, throughput at least
 0.77× the floor.  Rounds alternate floor and copbot; the medians over rounds are reported.
+``--breakdown`` adds a diagnostic line: the same adapter in front of a core that answers
+without touching the database, to show where copbot's time goes.
 """
 
 from __future__ import annotations
@@ -98,11 +100,43 @@ async def _copbot_app(api_url: str, database_url: str) -> web.Application:
     return await create_app(runtime)
 
 
+async def _adapter_only_app(api_url: str) -> web.Application:
+    """Diagnostic (``--breakdown``): copbot's Slack adapter with a core that answers at once
+    without the database, to split copbot's cost between the adapter and the core."""
+    import adapters.slack
+    from bot.clock import SystemClock
+    from bot.runtime import AdapterHost
+    from bot.settings import Settings
+    from bot.types import Incoming, Notification, Outcome, Reply
+    from storage.db import Database
+
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-bench",  # type: ignore[call-arg]
+                        slack_signing_secret=SECRET, slack_api_url=api_url,
+                        slack_command=COMMAND)
+
+    async def dispatch(incoming: Incoming) -> Outcome:
+        return Outcome(Reply(text=f"ok: {incoming.text}"))
+
+    async def deliver(notification: Notification) -> None:
+        return None
+
+    host = AdapterHost(dispatch=dispatch, deliver=deliver, register_transport=lambda t: None,
+                       settings=settings, database=Database("sqlite+aiosqlite:///:memory:"),
+                       clock=SystemClock())
+    app = web.Application()
+    await adapters.slack.mount(app, host)
+    return app
+
+
 def _serve(kind: str, database_url: str, ports: Any) -> None:
     async def main() -> None:
         api_url = await _fake_slack()
-        app = await (_floor_app(api_url) if kind == "floor"
-                     else _copbot_app(api_url, database_url))
+        if kind == "floor":
+            app = await _floor_app(api_url)
+        elif kind == "adapter":
+            app = await _adapter_only_app(api_url)
+        else:
+            app = await _copbot_app(api_url, database_url)
         runner = web.AppRunner(app)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -209,16 +243,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2, help="floor/copbot pairs")
     parser.add_argument("--text", default="help", help="what follows /copbot")
     parser.add_argument("--database-url", default="", help="default: SQLite in a temp dir")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also time the Slack adapter with a core that skips the database")
     args = parser.parse_args(argv)
 
-    floors: list[Run] = []
-    copbots: list[Run] = []
+    kinds = ["floor", "copbot"] + (["adapter"] if args.breakdown else [])
+    runs: dict[str, list[Run]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         for _ in range(args.rounds):
-            floors.append(_run_server("floor", database_url, args.text, args.requests))
-            copbots.append(_run_server("copbot", database_url, args.text, args.requests))
-    floor, copbot = _median(floors), _median(copbots)
+            for kind in kinds:
+                runs[kind].append(_run_server(kind, database_url, args.text, args.requests))
+    floor, copbot = _median(runs["floor"]), _median(runs["copbot"])
     backend = database_url.split(":", 1)[0]
     print(f"Signed {COMMAND} {args.text!r} on loopback, {args.requests} requests per "
           f"measurement, median of {args.rounds} rounds; copbot on {backend}")
@@ -227,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, run in (("bolt AsyncApp floor", floor), ("copbot serve", copbot)):
         print(f"{name:24}{run.p50:11.2f}{run.p99:11.2f}{run.rate:11.0f}"
               f"{run.p50_10:12.2f}{run.p99_10:12.2f}{run.deferred:10.0f}")
+    if args.breakdown:
+        adapter = _median(runs["adapter"])
+        print(f"{'adapter, no database':24}{adapter.p50:11.2f}{adapter.p99:11.2f}"
+              f"{adapter.rate:11.0f}{adapter.p50_10:12.2f}{adapter.p99_10:12.2f}"
+              f"{adapter.deferred:10.0f}   (diagnostic)")
     p50_ratio = copbot.p50 / floor.p50
     rate_ratio = copbot.rate / floor.rate
     print(f"{'ratio copbot/floor':24}{p50_ratio:11.2f}{copbot.p99 / floor.p99:11.2f}"
