@@ -144,6 +144,11 @@ class FakeBotFramework:
         self._failures.append(Failure(status, {"error": {"code": code, "message": code}},
                                       headers))
 
+    def garble_next(self) -> None:
+        """The next connector call succeeds (201) but its body is not JSON — as when a
+        proxy or the connector itself mangles the answer after the post was made."""
+        self._failures.append(Failure(201, {}))
+
     # ------------------------------------------------------------------------ tokens
     def token(self, *, key: rsa.RSAPrivateKey | None = None, **overrides: Any) -> str:
         """A Bot Framework channel token for the bot; ``overrides`` replace claims (None
@@ -202,6 +207,9 @@ class FakeBotFramework:
             return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
         if self._failures:
             failure = self._failures.pop(0)
+            if failure.status < 300:
+                return web.Response(status=failure.status, text="posted",
+                                    content_type="text/plain")
             return web.json_response(failure.body, status=failure.status,
                                      headers=failure.headers)
         return None

@@ -143,3 +143,16 @@ async def test_a_posting_only_process_uses_the_same_references(copbot: Copbot) -
     await transport.send(CHANNEL_REF, Reply(text="Weekly digest"))
     (post,) = copbot.teams.posts
     assert post.text == "Weekly digest"
+
+
+async def test_a_thread_posted_with_an_unreadable_answer_counts_as_posted(
+        copbot: Copbot) -> None:
+    """The connector made the thread but its answer cannot be read: retrying would post the
+    reminder twice, so the post is done (its id unknown)."""
+    await copbot.send("team_install.json")
+    copbot.teams.garble_next()
+    assert await send(copbot, CHANNEL_REF, Reply(text="Reminder")) is None
+    copbot.teams.garble_next()
+    await copbot.send("personal_install.json")  # (its welcome is the garbled post)
+    assert await send(copbot, person(ALICE_AAD), Reply(text="Hi")) is not None
+    assert len(copbot.teams.posts) == 3
