@@ -12,13 +12,16 @@ from handlers import (
     expertise,
     help,
     network,
+    privacy,
     questions,
     resources,
     subscriptions,
 )
 
 # ``network`` wraps the question handler, so it comes after ``questions``.
-FEATURES = (help, events, questions, resources, expertise, network, subscriptions, admin)
+FEATURES = (
+    help, events, questions, resources, expertise, network, subscriptions, privacy, admin,
+)
 
 
 def build_registry() -> CommandRegistry:

@@ -1,0 +1,72 @@
+"""``my data`` and ``forget me``: members see what is held and can have it deleted."""
+
+from __future__ import annotations
+
+import re
+
+from bot.types import Surface
+from tests.handlers.test_events import SPC, add_event
+from tests.testbot import TestBot
+
+ANSWER = "Use the NHS-R SPC package; it follows the Making Data Count rules."
+
+
+async def alice_leaves_a_trail(bot: TestBot) -> tuple[str, str]:
+    event_id = await add_event(bot, capacity=1, text=SPC)
+    await bot.say(f"signup {event_id}", as_="alice")
+    await bot.say(f"signup {event_id}", as_="bob")  # waitlisted behind alice
+    await bot.say("expertise add SPC, funnel plots", as_="alice")
+    asked = await bot.say("Which R package draws SPC charts with NHS rules?", as_="alice")
+    found = re.search(r"Q\d+", asked.text)
+    assert found
+    return event_id, found.group(0)
+
+
+async def test_my_data_lists_everything_held(bot: TestBot) -> None:
+    event_id, q = await alice_leaves_a_trail(bot)
+    reply = await bot.say("my data", as_="alice")
+    assert f"#{event_id} Intro to SPC charts" in reply.text and "confirmed" in reply.text
+    assert f"{q} “Which R package draws SPC charts" in reply.text
+    assert "Expertise: SPC, funnel plots" in reply.text
+
+
+async def test_forget_me_asks_first_then_deletes_and_frees_the_place(bot: TestBot) -> None:
+    event_id, _ = await alice_leaves_a_trail(bot)
+    ask = await bot.say("forget me", as_="alice")
+    assert [b.command_text for b in ask.buttons] == ["forget me confirm"]
+    assert "confirmed" in (await bot.say("my data", as_="alice")).text  # nothing deleted yet
+
+    done = await bot.press("forget me", "confirm", as_="alice")
+    assert "forgotten" in done.text
+    # Bob was next on the waitlist: he gets the place and is told.
+    assert any("place" in r.text.lower() or "confirmed" in r.text.lower()
+               for r in bot.notifications_to("bob"))
+    attendees = await bot.say(f"attendees {event_id}", as_="olive")
+    shown = str(attendees)
+    assert "Alice" not in shown and "Bob" in shown
+    export_free = await bot.say("who knows SPC", as_="olive")
+    assert "Nobody" in export_free.text
+    # Coming back, alice is a stranger.
+    fresh = await bot.say("my data", as_="alice")
+    assert "Event registrations (0)" in fresh.text and "Questions you asked (0)" in fresh.text
+
+
+async def test_approved_answers_stay_unattributed(bot: TestBot) -> None:
+    await bot.say("subscribe all questions", as_="olive", channel="experts")
+    asked = await bot.say("Which R package draws SPC charts with NHS rules?", as_="carol")
+    found = re.search(r"Q\d+", asked.text)
+    assert found
+    q = found.group(0)
+    await bot.say(f"escalate {q}", as_="carol")
+    await bot.say(f"answer {q} {ANSWER}", as_="alice")
+    accepted = await bot.say(f"accept {q}", as_="carol")
+    draft = re.search(r"F\d+", accepted.text)
+    assert draft
+    await bot.say(f"faq approve {draft.group(0)}", as_="olive")
+    await bot.press("forget me", "confirm", as_="alice")
+    entry = await bot.say(f"faq {draft.group(0)}", as_="dave")
+    assert ANSWER in entry.text
+    assert "Alice" not in str(entry)
+    again = await bot.send(bot.incoming("Which R package draws SPC charts with NHS rules?",
+                                        as_="dave", surface=Surface.DM))
+    assert ANSWER in again.text
