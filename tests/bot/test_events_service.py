@@ -232,3 +232,23 @@ async def test_the_capacity_checks_carry_the_models_names(database: Database) ->
     expected = {c.name for c in Event.__table__.constraints if c.name and c.name.startswith("ck_")}
     assert expected == {"ck_events_within_capacity", "ck_events_capacity_not_negative"}
     assert expected <= found
+
+
+async def test_demo_seminars_load_once_into_an_empty_table(database: Database,
+                                                           settings: Settings) -> None:
+    from bot.services.event_demo import seed_events
+    from storage.repositories.communities import CommunityRepository
+
+    async with database.session() as session:
+        await CommunityRepository(session).ensure(settings.community_seeds())
+        summary = await seed_events(session, settings, NOW)
+    assert summary is not None and "6 upcoming events" in summary
+    async with database.session() as session:
+        service = EventService(session, settings)
+        upcoming = await service.upcoming(NOW)
+        assert len(upcoming) == 6 and all(e.community_id for e in upcoming)
+        local = [e.starts_at.astimezone(settings.zone) for e in upcoming]
+        assert all(day.weekday() < 5 for day in local)
+        waiting = await service.waitlist_lengths(upcoming)
+        assert sum(waiting.values()) >= 1
+        assert await seed_events(session, settings, NOW) is None
