@@ -26,7 +26,14 @@ from storage.repositories.knowledge import (
     SearchRevisionRepository,
 )
 from storage.search import embedding
-from storage.search.engine import FaqSearch, FaqText, ResourceSearch, ResourceText, phrasing_hash
+from storage.search.engine import (
+    FaqSearch,
+    FaqText,
+    ResourceSearch,
+    ResourceText,
+    embedded_texts,
+    texts_hash,
+)
 from storage.search.synonyms import load_synonyms
 from storage.search.text import Analyzer, SynonymGroup
 
@@ -114,7 +121,7 @@ async def _build(session: AsyncSession, revision: int, kind: str,
     analyzer = Analyzer(synonyms)
     entries = [faq_text(e) for e in await FaqRepository(session).published()]
     if kind == SEMANTIC:
-        vectors = await entry_vectors(session, entries)
+        vectors = await entry_vectors(session, analyzer, entries)
         faq = FaqSearch(analyzer, entries, vectors=vectors, embed=embedding.encoder().encode)
     else:
         faq = FaqSearch(analyzer, entries)
@@ -129,17 +136,20 @@ async def _build(session: AsyncSession, revision: int, kind: str,
     return LibraryIndex(revision, kind, synonyms, faq, search, facets)
 
 
-async def entry_vectors(session: AsyncSession, entries: Sequence[FaqText]) -> list[Any]:
+async def entry_vectors(session: AsyncSession, analyzer: Analyzer,
+                        entries: Sequence[FaqText]) -> list[Any]:
     """Each entry's phrasing vectors, computing and storing those missing or out of date."""
     import numpy as np
 
     repo = FaqRepository(session)
     stored = await repo.vectors(embedding.MODEL_NAME)
+    texts = [embedded_texts(analyzer, entry) for entry in entries]
+    hashes = [texts_hash(embedding.MODEL_NAME, t) for t in texts]
     result: list[Any] = []
     stale: list[int] = []
     for position, entry in enumerate(entries):
         row = stored.get(entry.key)
-        if row is not None and row.text_hash == phrasing_hash(embedding.MODEL_NAME, entry):
+        if row is not None and row.text_hash == hashes[position]:
             result.append(np.frombuffer(row.vectors, dtype=np.float32)
                           .reshape(-1, embedding.DIMENSIONS))
         else:
@@ -147,15 +157,16 @@ async def entry_vectors(session: AsyncSession, entries: Sequence[FaqText]) -> li
             stale.append(position)
     if stale:
         log.info("computing sentence embeddings for %d FAQ entries", len(stale))
-        texts = [text for position in stale for text in entries[position].phrasings]
-        computed = embedding.encoder().encode(texts)
+        computed = embedding.encoder().encode([t for p in stale for t in texts[p]])
         offset = 0
         for position in stale:
-            entry = entries[position]
-            block = computed[offset:offset + len(entry.phrasings)]
-            offset += len(entry.phrasings)
+            block = computed[offset:offset + len(texts[position])]
+            offset += len(texts[position])
             result[position] = block
-            await repo.save_vectors(entry.key, embedding.MODEL_NAME,
-                                    phrasing_hash(embedding.MODEL_NAME, entry),
-                                    block.astype(np.float32).tobytes())
+            await repo.save_vectors(entries[position].key, embedding.MODEL_NAME,
+                                    hashes[position], block.astype(np.float32).tobytes())
     return result
+
+
+def analyzer_for(settings: Settings) -> Analyzer:
+    return Analyzer(load_synonyms(settings.synonyms_file))

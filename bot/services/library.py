@@ -16,7 +16,13 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.communities import ensure_community, resolve_community
-from bot.services.knowledge_index import SEMANTIC, engine_kind, entry_vectors, faq_text
+from bot.services.knowledge_index import (
+    SEMANTIC,
+    analyzer_for,
+    engine_kind,
+    entry_vectors,
+    faq_text,
+)
 from bot.settings import Settings
 from storage.models.knowledge import PUBLISHED, RESOURCE_TYPES, FaqEntry, Resource
 from storage.repositories.knowledge import SearchRevisionRepository
@@ -209,4 +215,4 @@ async def library_changed(session: AsyncSession, settings: Settings,
     await session.flush()
     await SearchRevisionRepository(session).bump()
     if entries and engine_kind(settings) == SEMANTIC:
-        await entry_vectors(session, [faq_text(e) for e in entries])
+        await entry_vectors(session, analyzer_for(settings), [faq_text(e) for e in entries])

@@ -49,15 +49,20 @@ class FaqText:
         return [self.question, *self.alternates]
 
 
-def phrasing_hash(model: str, entry: FaqText) -> str:
+def embedded_texts(analyzer: Analyzer, entry: FaqText) -> list[str]:
+    """What is embedded for an entry: its phrasings, abbreviations spelled out."""
+    return [analyzer.expand(text) for text in entry.phrasings]
+
+
+def texts_hash(model: str, texts: Sequence[str]) -> str:
     """Identifies the texts an entry's vectors were computed from (to spot stale ones)."""
-    text = "\n".join([model, *entry.phrasings])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256("\n".join([model, *texts]).encode("utf-8")).hexdigest()
 
 
 class FaqSearch:
-    """Ranks FAQ entries for a question.  Give ``vectors`` (one row per phrasing, entries in
-    the order given) and ``embed`` to fuse semantic similarity with the lexical score."""
+    """Ranks FAQ entries for a question.  Give ``vectors`` (the embeddings of each entry's
+    :func:`embedded_texts`, entries in the order given) and ``embed`` to fuse semantic
+    similarity with the lexical score."""
 
     def __init__(self, analyzer: Analyzer, entries: Sequence[FaqText], *,
                  vectors: Sequence[Any] | None = None, embed: Embed | None = None) -> None:
@@ -88,7 +93,7 @@ class FaqSearch:
         if not self.semantic:
             return self.lexical.search(question, limit=limit)
         np = self._np
-        query = self._embed([question])[0]  # type: ignore[misc]
+        query = self._embed([self.lexical.analyzer.expand(question)])[0]  # type: ignore[misc]
         cosine = np.maximum.reduceat(self._matrix @ query, self._starts)
         fused = SEMANTIC_WEIGHT * np.clip(cosine, 0.0, 1.0)
         for hit in self.lexical.search(question, limit=max(limit, LEXICAL_DEPTH)):

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer  # type: ignore[import-untyped]
 
@@ -52,12 +53,13 @@ def stem(word: str) -> str:
 
 
 def _plain(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One word of the text: its lower-case form and its stem, and whether it counts."""
 
     word: str
@@ -71,17 +73,19 @@ class Token:
 
 def words(text: str) -> list[Token]:
     """The words of ``text`` in order, with their stems (stop words included)."""
-    raw = _WORD.findall(_plain(text).replace(" & ", " and "))
-    capital_words = [w for w in raw if len(w) > 1 and w.isupper()]
+    raw = [_word(w) for w in _WORD.findall(_plain(text).replace(" & ", " and "))]
     # A text written in capitals throughout has no abbreviations to tell apart.
-    shouting = len(capital_words) * 2 > len(raw)
-    tokens = []
-    for word in raw:
-        lower = word.lower()
-        capitals = not shouting and len(word) > 1 and word.isupper()
-        plain = lower.rstrip("+")
-        tokens.append(Token(lower, stem(plain) if plain.isalpha() else plain, capitals))
-    return tokens
+    if sum(1 for token in raw if token.capitals) * 2 > len(raw):
+        return [token._replace(capitals=False) for token in raw]
+    return raw
+
+
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> Token:
+    lower = word.lower()
+    plain = lower.rstrip("+")
+    return Token(lower, stem(plain) if plain.isalpha() else plain,
+                 len(word) > 1 and word.isupper())
 
 
 @dataclass(frozen=True)
@@ -103,31 +107,43 @@ class Analyzer:
     # Abbreviations (names written with capitals: "ONS", "A&E") match the word itself, not
     # its stem ("ons" stems to "on"); one that is also a stop word ("ITS") only in capitals.
     _abbreviations: dict[str, tuple[str, bool]] = field(init=False, default_factory=dict)
-    # Other names match their stems, stop words included; the longest match wins.
-    _phrases: dict[tuple[str, ...], str] = field(init=False, default_factory=dict)
-    _longest: int = field(init=False, default=1)
+    # Other names match their stems, stop words included: one-word names here, longer ones
+    # by their first stem (longest first), so most words cost one dictionary look-up.
+    _single: dict[str, str] = field(init=False, default_factory=dict)
+    _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(init=False,
+                                                                   default_factory=dict)
+    # group term -> its longest name, to spell an abbreviation out (see expand()).
+    _spelled: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         for group in self.groups:
+            longest = max(group.names, key=lambda n: (len(n.split()), len(n)))
+            if " " in longest:
+                self._spelled[group.term] = longest
             for name in group.names:
                 tokens = words(name)
                 if len(tokens) == 1 and name != name.lower():
                     word = tokens[0].word
                     self._abbreviations.setdefault(word, (group.term, word in STOP_WORDS))
+                elif len(tokens) == 1:
+                    self._single.setdefault(tokens[0].term, group.term)
                 elif tokens:
-                    self._phrases.setdefault(tuple(t.term for t in tokens), group.term)
-                    self._longest = max(self._longest, len(tokens))
+                    key = tuple(t.term for t in tokens)
+                    self._phrases.setdefault(key[0], []).append((key, group.term))
+        for candidates in self._phrases.values():
+            candidates.sort(key=lambda item: -len(item[0]))
 
     def _match(self, tokens: Sequence[Token], start: int) -> tuple[str, int] | None:
-        for length in range(min(self._longest, len(tokens) - start), 1, -1):
-            group = self._phrases.get(tuple(t.term for t in tokens[start:start + length]))
-            if group is not None:
-                return group, length
         token = tokens[start]
+        for key, group in self._phrases.get(token.term, ()):
+            end = start + len(key)
+            if end <= len(tokens) and all(
+                    tokens[i].term == key[i - start] for i in range(start + 1, end)):
+                return group, len(key)
         abbreviation = self._abbreviations.get(token.word)
         if abbreviation is not None and (token.capitals or not abbreviation[1]):
             return abbreviation[0], 1
-        single = self._phrases.get((token.term,))
+        single = self._single.get(token.term)
         return (single, 1) if single is not None else None
 
     def terms(self, text: str, *, query: bool = False) -> list[str]:
@@ -135,12 +151,14 @@ class Analyzer:
         replaced by the group's term; otherwise the group's term is added after it."""
         tokens = words(text)
         out: list[str] = []
+        match = self._match
         i = 0
         while i < len(tokens):
-            matched = self._match(tokens, i)
+            matched = match(tokens, i)
             if matched is None:
-                if not tokens[i].is_stop:
-                    out.append(tokens[i].term)
+                token = tokens[i]
+                if token.capitals or token.word not in STOP_WORDS:
+                    out.append(token.term)
                 i += 1
                 continue
             group, length = matched
@@ -149,6 +167,28 @@ class Analyzer:
             out.append(group)
             i += length
         return out
+
+    def expand(self, text: str) -> str:
+        """``text`` with each known abbreviation followed by its meaning in brackets
+        ("LOS" → "LOS (length of stay)"), for readers such as the embedding model that do not
+        know the vocabulary."""
+        if not self._spelled:
+            return text
+        pieces: list[str] = []
+        last = 0
+        plain = _plain(text)
+        capitals = [w for w in _WORD.findall(plain) if len(w) > 1 and w.isupper()]
+        shouting = len(capitals) * 2 > len(_WORD.findall(plain))
+        for match in _WORD.finditer(plain):
+            word = match.group()
+            found = self._abbreviations.get(word.lower())
+            if found is None or (found[1] and (shouting or not word.isupper())):
+                continue
+            meaning = self._spelled.get(found[0])
+            if meaning and meaning.lower() not in plain.lower():
+                pieces += [plain[last:match.end()], f" ({meaning})"]
+                last = match.end()
+        return "".join(pieces) + plain[last:] if pieces else text
 
     def terms_of(self, texts: Iterable[str]) -> list[str]:
         return [term for text in texts for term in self.terms(text)]
