@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from adapters.slack.modal import FormContext, form_values
-from adapters.slack.mrkdwn import clip, escape, link, mrkdwn, plain, plain_text
+from adapters.slack.mrkdwn import clip, escape, link, mention, mrkdwn, plain, plain_text
 from bot.types import Action, Button, Field, Incoming, Item, Reply, Surface
 
 PLATFORM = "slack"
@@ -175,13 +175,15 @@ def fallback_text(reply: Reply) -> str:
     return clip(escape("\n".join(p for p in parts if p)), FALLBACK_TEXT) or " "
 
 
-def to_message(reply: Reply) -> dict[str, Any]:
-    """``text`` and ``blocks`` for chat.postMessage, a response_url or an ack body."""
-    return {"text": fallback_text(reply), "blocks": to_blocks(reply)}
+def to_message(reply: Reply, *, workspace: str | None = None) -> dict[str, Any]:
+    """``text`` and ``blocks`` for chat.postMessage, a response_url or an ack body, for a
+    message in ``workspace`` (where its ``mentions`` can notify people)."""
+    return {"text": fallback_text(reply), "blocks": to_blocks(reply, workspace=workspace)}
 
 
-def to_blocks(reply: Reply) -> list[dict[str, Any]]:
-    """Block Kit for ``reply``: at most 50 blocks, every text within Slack's limits."""
+def to_blocks(reply: Reply, *, workspace: str | None = None) -> list[dict[str, Any]]:
+    """Block Kit for ``reply``: at most 50 blocks, every text within Slack's limits.
+    ``reply.mentions`` of people in ``workspace`` become Slack mentions; others are named."""
     head: list[dict[str, Any]] = []
     if reply.title:
         head.append(_section(f"*{escape(reply.title)}*"))
@@ -192,6 +194,8 @@ def to_blocks(reply: Reply) -> list[dict[str, Any]]:
     if reply.form is not None:
         head += _form_prompt(reply)
     tail: list[dict[str, Any]] = []
+    if reply.mentions:
+        tail.append(_context("cc " + ", ".join(mention(p, workspace) for p in reply.mentions)))
     if reply.footer:
         tail.append(_context(escape(reply.footer)))
     tail += _actions(reply.buttons, "reply")

@@ -89,7 +89,7 @@ class SlackListeners:
         if reply.form is not None and await self._open_form(body, reply.form, handled.incoming):
             await ack()
         else:
-            await ack(command_response(reply))
+            await ack(command_response(reply, handled.incoming.workspace))
         self._follow_up(handled)
 
     async def _answer_command_later(self, work: asyncio.Task[Handled | None],
@@ -223,7 +223,8 @@ class SlackListeners:
         button was on when ``replace``); if there is none or it fails, as a DM."""
         url = str(body.get("response_url") or "")
         if url:
-            message = {**command_response(reply), "replace_original": replace}
+            workspace = handled.incoming.workspace if handled is not None else None
+            message = {**command_response(reply, workspace), "replace_original": replace}
             webhook = AsyncWebhookClient(url, timeout=TIMEOUT, session=self.client.session,
                                          retry_handlers=[ShortRateLimitRetry()])
             try:
@@ -261,9 +262,9 @@ class SlackListeners:
             await self.host.deliver(notification)
 
 
-def command_response(reply: Reply) -> dict[str, Any]:
+def command_response(reply: Reply, workspace: str | None = None) -> dict[str, Any]:
     """An answer to a slash command, button or form: private unless meant for everyone."""
-    message = to_message(reply)
+    message = to_message(reply, workspace=workspace)
     if not message["blocks"] and reply.file is not None:  # the file itself goes to the DM
         message = to_message(Reply(text=f"I've sent you {reply.file.filename} in a direct "
                                         "message."))

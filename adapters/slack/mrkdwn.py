@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.types import Link
+from bot.types import Link, Person
 
 URL_LENGTH = 3000
+_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 _BOT_MENTION = r"<@{bot}(?:\|[^>]*)?>"
 _SPECIAL = re.compile(r"<([^<>]*)>")
@@ -77,3 +78,12 @@ def plain(text: str, limit: int) -> dict[str, Any]:
     # the raw text; only its length is limited.
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return {"type": "plain_text", "text": text or " ", "emoji": True}
+
+
+def mention(person: Person, workspace: str | None) -> str:
+    """A mention (which notifies them) for a Slack person of ``workspace``; anyone else,
+    on another platform or workspace, is named instead."""
+    if (person.platform == "slack" and workspace and person.workspace == workspace
+            and _SLACK_USER_ID.match(person.user_id)):
+        return f"<@{person.user_id}>"
+    return escape(person.name)

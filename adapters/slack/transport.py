@@ -35,7 +35,7 @@ class SlackTransport:
             try:
                 response = await self.client.chat_postMessage(
                     channel=channel, thread_ts=target.thread_id, unfurl_links=False,
-                    unfurl_media=False, **to_message(reply))
+                    unfurl_media=False, **to_message(reply, workspace=target.workspace))
             except CALL_ERRORS as exc:
                 raise delivery_error(exc, f"posting to {target.key}") from exc
             ts = str(response.get("ts") or "") or None

@@ -36,6 +36,7 @@ class Call:
     status: int = 200
     ok: bool = True
     headers: dict[str, str] = field(default_factory=dict)
+    answer: dict[str, Any] = field(default_factory=dict)  # what the fake replied
 
     @property
     def text(self) -> str:
@@ -173,7 +174,7 @@ class FakeSlack:
         else:
             status, body, headers = 200, self._answer(method, params), {}
         await self._record(self.calls, Call(method, params, status, bool(body.get("ok")),
-                                            dict(request.headers)))
+                                            dict(request.headers), body))
         return web.json_response(body, status=status, headers=headers)
 
     def _answer(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from bot.types import (
     FormInput,
     Item,
     Link,
+    Person,
     Reply,
     Surface,
 )
@@ -281,3 +282,13 @@ def test_field_errors_go_next_to_their_fields() -> None:
     view = to_modal(_form(), FormContext("event add"))
     errors = modal_errors({"date": "That date is in the past", "venue": "Unknown venue"}, view)
     assert errors == {"date": "That date is in the past", "title": "venue: Unknown venue"}
+
+
+def test_mentions_notify_people_of_this_workspace_and_name_the_rest() -> None:
+    reply = Reply(text="Can you help?", mentions=(
+        Person("slack", TEAM, "U0G9QF9C6", "Ann"), Person("slack", "T_OTHER", "U2", "Ben"),
+        Person("teams", TEAM, "29:abc", "Cat"), Person("slack", TEAM, "<!channel>", "D<e>")))
+    [_, context] = to_blocks(reply, workspace=TEAM)
+    assert context["elements"][0]["text"] == "cc <@U0G9QF9C6>, Ben, Cat, D&lt;e&gt;"
+    [_, unknown] = to_blocks(reply)
+    assert unknown["elements"][0]["text"] == "cc Ann, Ben, Cat, D&lt;e&gt;"

@@ -1,0 +1,68 @@
+"""Asking the network through Slack: an unanswered DM question goes to a subscribed channel
+with the likely experts mentioned, and an expert's @mention in that card's thread is taken
+as the answer and reaches the asker."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import Settings
+from tests.adapters.slack.driver import TEAM, USER, SlackDriver, payload
+
+ORGANISER = "UORG"
+EXPERT = "UBOB"
+QUESTIONS_CHANNEL = "CQUESTIONS"
+
+
+@pytest.fixture
+def slack_settings(slack_settings: Settings) -> Settings:
+    return slack_settings.model_copy(update={"organisers": [f"slack:{TEAM}:{ORGANISER}"]})
+
+
+async def test_a_question_travels_to_the_experts_and_back(slack: SlackDriver) -> None:
+    fake = slack.fake
+    fake.users.update({ORGANISER: "Olive Organiser", EXPERT: "Bob Expert"})
+    subscribed = await slack.command("subscribe all questions", user_id=ORGANISER,
+                                     channel_id=QUESTIONS_CHANNEL)
+    assert "questions for the network" in subscribed.json["text"]
+    await slack.command("expertise add SPC charts", user_id=EXPERT)
+
+    asked = payload("message_im")
+    asked["event"]["text"] = "How do I draw SPC charts for A&amp;E waits?"
+    await slack.event(asked)
+    [no_answer] = await fake.wait_for("chat.postMessage")
+    assert no_answer.params["channel"] == "D024BE91L"
+    [ask, anonymously] = [e for b in no_answer.blocks if b["type"] == "actions"
+                          for e in b["elements"]]
+    assert (ask["action_id"], anonymously["action_id"]) == ("escalate", "escalate#2")
+
+    press = payload("block_actions")
+    press["container"].update(channel_id="D024BE91L", is_ephemeral=False)
+    press["channel"] = {"id": "D024BE91L", "name": "directmessage"}
+    press["actions"][0].update(action_id=ask["action_id"], value=ask["value"])
+    press["response_url"] = fake.response_url("escalate")
+    await slack.interaction(press)
+    [escalated] = await fake.wait_for("respond")
+    assert escalated.params["replace_original"] is True  # the DM's buttons are used up
+    assert "put Q1" in escalated.params["text"]
+
+    card = next(c for c in await fake.wait_for("chat.postMessage", 2)
+                if c.params["channel"] == QUESTIONS_CHANNEL)
+    assert "SPC charts for A&amp;E waits" in str(card.blocks)
+    assert {"type": "mrkdwn", "text": f"cc <@{EXPERT}>", "verbatim": True} in [
+        e for b in card.blocks if b["type"] == "context" for e in b["elements"]]
+
+    reply = payload("app_mention")
+    reply["event"].update(user=EXPERT, channel=QUESTIONS_CHANNEL, ts="1700000100.000001",
+                          thread_ts=card.answer["ts"],
+                          text="<@UBOT> Use the qicharts2 package; NHSE has a guide.")
+    reply["event_id"] = "Ev-answer"
+    await slack.event(reply)
+    posts = await fake.wait_for("chat.postMessage", 5)
+    thanks, in_thread, to_asker = posts[2:]
+    assert (thanks.params["channel"], thanks.params["thread_ts"]) == (
+        QUESTIONS_CHANNEL, card.answer["ts"])
+    assert "Thanks, Bob Expert" in thanks.text
+    assert in_thread.params["thread_ts"] == card.answer["ts"]
+    assert to_asker.params["channel"] in (USER, "D024BE91L")
+    assert "qicharts2" in str(to_asker.blocks)
