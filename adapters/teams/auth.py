@@ -64,7 +64,13 @@ class OpenIdKeys:
             stale = time.monotonic() - self._fetched_at >= (
                 KEYS_MAX_AGE if kid in self._keys else REFETCH_AFTER)
             if stale:
-                await self._fetch()
+                try:
+                    await self._fetch()
+                except InvalidToken:
+                    if kid not in self._keys:
+                        raise
+                    log.warning("could not refresh signing keys; using the ones from before",
+                                exc_info=True)
         key = self._keys.get(kid)
         if key is None:
             raise InvalidToken(f"unknown signing key {kid!r}")
@@ -149,6 +155,8 @@ class TokenValidator:
                 options={"require": ["exp", "nbf", "iss", "aud"]})
         except jwt.PyJWTError as exc:
             raise InvalidToken(f"token rejected: {exc}") from exc
+        if not isinstance(claims.get("aud"), str):
+            raise InvalidToken("a token for several audiences is not for this bot alone")
         return ValidatedToken(claims, signing.endorsements)
 
 

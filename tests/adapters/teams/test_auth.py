@@ -24,6 +24,7 @@ BAD_TOKENS = {
     "no expiry": {"exp": None},
     "wrong audience": {"aud": "someone-elses-bot"},
     "no audience": {"aud": None},
+    "several audiences": {"aud": ["someone-elses-bot", "00000000-0000-4000-8000-00000000b07a"]},
     "wrong issuer": {"iss": "https://evil.example"},
     "another tenant's issuer": {"iss": f"https://sts.windows.net/{'9' * 8}-0000-4000-8000-"
                                        f"{'0' * 12}/"},
