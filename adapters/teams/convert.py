@@ -14,6 +14,7 @@ thread is the message id.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -100,7 +101,8 @@ def strip_mentions(activity: Activity) -> str:
             tag = mention.text or f"<at>{mention.mentioned.name or ''}</at>"
             text = text.replace(tag, " ")
     text = _AT.sub(lambda m: m.group(1), text)
-    return " ".join(text.split())
+    # Teams sends message text HTML-encoded once it holds a mention ("&nbsp;", "&amp;").
+    return " ".join(html.unescape(text).split())
 
 
 def card_data(activity: Activity) -> Mapping[str, Any] | None:

@@ -69,6 +69,12 @@ def test_other_peoples_mentions_keep_their_names() -> None:
     assert incoming.text == "ask Olive Organiser about SPC"
 
 
+def test_encoded_text_from_new_teams_clients_is_decoded() -> None:
+    incoming = to_incoming(load("channel_mention.json",
+                                text="<at>copbot</at>&nbsp;what is R&amp;D?"))
+    assert incoming is not None and incoming.text == "what is R&D?"
+
+
 def test_channel_chatter_without_a_mention_is_ignored() -> None:
     assert to_incoming(load("channel_message_no_mention.json")) is None
 
