@@ -17,7 +17,8 @@ from bot.settings import Settings
 
 # "module:function" seeders: async (session, settings, now) -> str | None.  A seeder returns
 # None when its data is already there; otherwise a one-line summary.
-SEEDERS: tuple[str, ...] = ("bot.services.event_demo:seed_events",)
+SEEDERS: tuple[str, ...] = ("bot.services.event_demo:seed_events",
+                           "bot.services.library_demo:seed_library")
 
 Seeder = Callable[[AsyncSession, Settings, datetime], Awaitable[str | None]]
 

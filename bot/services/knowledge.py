@@ -21,8 +21,8 @@ from storage.repositories.knowledge import FaqRepository, QuestionLogRepository,
 
 DID_YOU_MEAN = 3
 RELATED_RESOURCES = 3
-# A related resource must match the question at least this well to be offered.
-RELATED_THRESHOLD = 0.3
+# A related resource shares a tag with the entry or matches its question at least this well.
+RELATED_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,15 +76,17 @@ async def ask(session: AsyncSession, settings: Settings, *, question: str, perso
     related: tuple[Resource, ...] = ()
     if ranked.answered and best is not None:
         index = await library_index(session, settings)
-        query = " ".join([question, best.entry.question, *best.entry.tags])
-        related = await related_resources(session, index, query)
+        related = await related_resources(session, index, best.entry)
     return Answer(log, ranked, related)
 
 
 async def related_resources(session: AsyncSession, index: LibraryIndex,
-                            query: str) -> tuple[Resource, ...]:
-    hits = [h for h in index.resources.rank(query, limit=RELATED_RESOURCES)
-            if h.score >= RELATED_THRESHOLD]
+                            entry: FaqEntry) -> tuple[Resource, ...]:
+    """Resources that share a tag with the entry or match its question well, best first."""
+    tags = {t.lower() for t in entry.tags}
+    hits = [h for h in index.resources.rank(" ".join([entry.question, *entry.tags]), limit=10)
+            if h.score >= RELATED_THRESHOLD or tags & index.facets[h.key].tags]
+    hits = hits[:RELATED_RESOURCES]
     found = await ResourceRepository(session).by_ids(h.key for h in hits)
     return tuple(found[h.key] for h in hits if h.key in found)
 
