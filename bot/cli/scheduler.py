@@ -1,9 +1,147 @@
-"""CLI commands of the scheduler feature (added by the issue that owns it)."""
+"""``copbot scheduler tick``, ``copbot deliveries`` and ``copbot worker``: scheduled posts
+from the command line, for cron-driven deployments, checks and operators."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import signal
+import sys
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from adapters.console.session import ConsoleTransport
+from bot.clock import Clock, FixedClock, SystemClock
+from bot.delivery import Transports
+from bot.plugins import create_transports
+from bot.scheduler.posts import ScheduledPosts, TickReport
+from bot.scheduler.wakeup import Wakeup
+from bot.settings import Settings
+from bot.timefmt import format_datetime
+from storage.db import Database
+from storage.models.deliveries import STATUSES
+from storage.repositories.deliveries import DeliveryRepository
 
 
 def add_parser(subparsers: Any) -> None:
-    """Adds this feature's sub-commands (none yet)."""
+    scheduler = subparsers.add_parser(
+        "scheduler", help="run the scheduled posts once (scheduler tick)",
+        description="Scheduled posts: seminar reminders and weekly digests.")
+    actions = scheduler.add_subparsers(dest="scheduler_command", metavar="ACTION",
+                                       required=True)
+    tick = actions.add_parser(
+        "tick", help="send everything due now, print what happened, and exit",
+        description="Run everything due as of NOW once and exit, printing what was delivered, "
+        "skipped or failed. Posts for console subscriptions are printed here too. Safe to run "
+        "from cron alongside running servers: nothing is sent twice.")
+    tick.add_argument("--now", default=None, metavar="ISO8601",
+                      help="act as if it were this moment, e.g. 2026-12-07T09:00 (local time "
+                      "in COPBOT_TIMEZONE unless an offset is given)")
+    tick.set_defaults(run=run_tick)
+
+    deliveries = subparsers.add_parser(
+        "deliveries", help="list the delivery outbox",
+        description="The outbox of scheduled posts, most recently due first.")
+    deliveries.add_argument("--status", choices=STATUSES, default=None,
+                            help="only deliveries with this status")
+    deliveries.add_argument("--limit", type=int, default=50, help="at most N rows (default 50)")
+    deliveries.set_defaults(run=run_deliveries)
+
+    worker = subparsers.add_parser(
+        "worker", help="run the scheduler only (no web server)",
+        description="Send scheduled posts until SIGTERM: a tick every 30 s and the weekly "
+        "digest on time. Any number may run, alongside copbot serve.")
+    worker.set_defaults(run=run_worker)
+
+
+def parse_now(text: str, zone: ZoneInfo) -> datetime:
+    """ISO 8601; without an offset it is local time in ``zone``."""
+    moment = datetime.fromisoformat(text.strip())
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _transports(settings: Settings, database: Database, *, console: bool) -> Transports:
+    transports = Transports()
+    for transport in create_transports(settings, database):
+        transports.register(transport)
+    if console:
+        transports.register(ConsoleTransport(sys.stdout))
+    return transports
+
+
+def print_report(report: TickReport, settings: Settings) -> None:
+    for result in report.results:
+        detail = f"  {result.detail}" if result.detail else ""
+        print(f"{result.outcome:<8} {result.kind:<17} {result.subject:<16} {result.target}  "
+              f"due {format_datetime(result.scheduled_at, settings.zone)}{detail}")
+    print(f"{report.count('sent')} delivered, {report.count('skipped')} skipped, "
+          f"{report.count('failed')} failed, {report.count('retry')} to retry "
+          f"(as of {format_datetime(report.now, settings.zone)}).")
+
+
+async def run_tick(args: argparse.Namespace, settings: Settings) -> int:
+    clock: Clock = SystemClock()
+    if args.now:
+        try:
+            clock = FixedClock(parse_now(args.now, settings.zone))
+        except ValueError:
+            print(f"--now {args.now!r} is not an ISO 8601 time like 2026-12-07T09:00",
+                  file=sys.stderr)
+            return 2
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+        posts = ScheduledPosts(database, _transports(settings, database, console=True),
+                               settings, clock)
+        report = await posts.tick()
+    finally:
+        await database.dispose()
+    print_report(report, settings)
+    return 1 if report.count("failed") else 0
+
+
+async def run_deliveries(args: argparse.Namespace, settings: Settings) -> int:
+    if args.limit < 1:
+        print("--limit must be at least 1", file=sys.stderr)
+        return 2
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+        async with database.session() as session:
+            rows = await DeliveryRepository(session).listing(args.status, args.limit)
+    finally:
+        await database.dispose()
+    if not rows:
+        print("No deliveries" + (f" with status {args.status}." if args.status else " yet."))
+        return 0
+    for row in rows:
+        note = row.last_error or (f"message {row.message_id}" if row.message_id else "")
+        print(f"{row.id:>6}  {row.status:<8} {row.kind:<17} {row.subject:<16} {row.target}  "
+              f"due {format_datetime(row.scheduled_at, settings.zone)}  "
+              f"attempts {row.attempts}" + (f"  {note}" if note else ""))
+    return 0
+
+
+async def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    database = Database(settings.database_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await database.upgrade()
+        transports = _transports(settings, database, console=False)
+        wakeup = Wakeup(ScheduledPosts(database, transports, settings, SystemClock()))
+        await wakeup.start()
+        platforms = ", ".join(transports.platforms()) or "nothing (no platform is configured)"
+        print(f"copbot worker running: scheduled posts to {platforms}", flush=True)
+        try:
+            await stop.wait()
+        finally:
+            await wakeup.stop()
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        await database.dispose()
+    return 0

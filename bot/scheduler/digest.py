@@ -6,6 +6,8 @@ returning a :class:`Section`; the digest is the non-empty sections in order.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,10 +19,11 @@ from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.reminders import Skip, places_left
 from bot.services.event_notices import event_label, where
 from bot.timefmt import format_range
-from bot.types import Button, Field, Item, Reply
+from bot.types import Button, Field, Item, Link, Reply
 from storage.models import Community
 from storage.models.deliveries import DIGESTS, Delivery
 from storage.models.events import EVENT_SCHEDULED, Event
+from storage.models.knowledge import QuestionLog, Resource
 from storage.repositories.deliveries import SubscriptionRepository, channel_ref, covers
 
 
@@ -29,6 +32,11 @@ class Section:
     summary: str  # one sentence for the digest's text; "" when the section is empty
     items: tuple[Item, ...] = ()
 
+
+WEEK = timedelta(days=7)
+MAX_EVENTS = 15
+MAX_ITEMS = 10
+MAX_QUESTIONS = 5
 
 SectionQuery = Callable[[AsyncSession, Collection[str], datetime, SchedulePolicy],
                         Awaitable[Section]]
@@ -43,7 +51,7 @@ async def upcoming_events(session: AsyncSession, scopes: Collection[str], now: d
                Event.starts_at <= now + timedelta(days=policy.digest_days_ahead))
         .order_by(Event.starts_at, Event.id)
     )).all()
-    items = tuple(
+    found = [
         Item(title=event_label(event),
              text=f"with {event.speaker}" if event.speaker else "",
              fields=(Field("When", format_range(event.starts_at, event.ends_at, policy.zone)),
@@ -51,15 +59,61 @@ async def upcoming_events(session: AsyncSession, scopes: Collection[str], now: d
                      Field("Places", places_left(event))),
              buttons=(Button("Sign up", "signup", str(event.id), style="primary"),))
         for event, slug in rows if covers(scopes, slug)
-    )
+    ]
+    if not found:
+        return Section("")
+    more = f" (the first {MAX_EVENTS} are below; type events for all)" if len(
+        found) > MAX_EVENTS else ""
+    return Section(f"{_count(len(found), 'seminar')} in the next {policy.digest_days_ahead} "
+                   f"days{more}.", tuple(found[:MAX_EVENTS]))
+
+
+async def new_resources(session: AsyncSession, scopes: Collection[str], now: datetime,
+                        policy: SchedulePolicy) -> Section:
+    """Library resources added in the last 7 days."""
+    rows = (await session.execute(
+        select(Resource, Community.slug)
+        .outerjoin(Community, Resource.community_id == Community.id)
+        .where(Resource.created_at > now - WEEK, Resource.created_at <= now)
+        .order_by(Resource.created_at.desc(), Resource.id.desc())
+    )).all()
+    items = tuple(
+        Item(title=f"{resource.public_id} {resource.title}", text=_shorten(resource.summary),
+             fields=(Field("Type", resource.type),), link=Link(resource.url, "Open"))
+        for resource, slug in rows if covers(scopes, slug)
+    )[:MAX_ITEMS]
     if not items:
         return Section("")
-    count = len(items)
-    return Section(f"{count} seminar{'s' if count != 1 else ''} in the next "
-                   f"{policy.digest_days_ahead} days.", items)
+    return Section(f"{_count(len(items), 'new resource')} in the library.", items)
 
 
-SECTIONS: tuple[SectionQuery, ...] = (upcoming_events,)
+async def unanswered_questions(session: AsyncSession, scopes: Collection[str], now: datetime,
+                               policy: SchedulePolicy) -> Section:
+    """The week's most-asked questions that got no answer (questions carry no community, so
+    every digest lists them)."""
+    rows = (await session.execute(
+        select(QuestionLog.text)
+        .where(QuestionLog.answered.is_(False), QuestionLog.asked_at > now - WEEK,
+               QuestionLog.asked_at <= now)
+        .order_by(QuestionLog.asked_at.desc(), QuestionLog.id.desc())
+        .limit(5000)
+    )).scalars().all()
+    asked: Counter[str] = Counter()
+    wording: dict[str, str] = {}
+    for text in rows:
+        key = _same_question(text)
+        if key:
+            asked[key] += 1
+            wording[key] = " ".join(text.split())  # newest first: ends as the first asked
+    top = asked.most_common(MAX_QUESTIONS)
+    if not top:
+        return Section("")
+    items = tuple(Item(title=_shorten(wording[key]), text=f"asked {_count(n, 'time')} this week")
+                  for key, n in top)
+    return Section(f"{_count(len(items), 'question')} still without an answer.", items)
+
+
+SECTIONS: tuple[SectionQuery, ...] = (upcoming_events, new_resources, unanswered_questions)
 
 
 async def compose_digest(session: AsyncSession, delivery: Delivery, policy: SchedulePolicy,
@@ -78,3 +132,18 @@ async def compose_digest(session: AsyncSession, delivery: Delivery, policy: Sche
         items=tuple(item for s in sections for item in s.items),
         public=True,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _same_question(text: str) -> str:
+    """Questions asked in the same words (ignoring case, punctuation and spacing) count as
+    one."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())

@@ -9,6 +9,7 @@ with the reason.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,9 +107,10 @@ def places_left(event: Event) -> str:
 def starts_phrase(starts_at: datetime, now: datetime, policy: SchedulePolicy) -> str:
     """``starts in 40 minutes``, ``starts tomorrow at 10:00``, ``starts in 7 days, on Thu 10
     Dec 2026 at 10:00`` — measured from ``now``, so a late reminder says what is true."""
-    minutes = round((starts_at - now).total_seconds() / 60)
-    if minutes < 1:
+    seconds = (starts_at - now).total_seconds()
+    if seconds < 60:
         return "is starting now"
+    minutes = math.ceil(seconds / 60 - 1e-9)
     if minutes < 60:
         return f"starts in {_count(minutes, 'minute')}"
     if minutes < 6 * 60:

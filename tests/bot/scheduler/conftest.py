@@ -1,26 +1,15 @@
-"""Fixtures for the scheduler tests: the shared ``database`` fixture (SQLite and PostgreSQL)
-with scheduler settings, a fixed clock and a Slack-like recording transport."""
+"""Fixtures for the scheduler tests.  ``database`` (SQLite and PostgreSQL), ``settings`` and
+``clock`` (Thursday 3 December 2026, 10:00 in London) come from ``tests/conftest.py``."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.clock import FixedClock
-from bot.settings import Settings
-from tests.bot.scheduler.support import ScriptedTransport, london, settings_for
-
-
-@pytest.fixture
-def settings(database_url: str) -> Settings:
-    return settings_for(database_url)
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    # Thursday 3 December 2026, 10:00 in London.
-    return FixedClock(london(2026, 12, 3, 10, 0))
+from tests.bot.scheduler.support import ScriptedTransport
 
 
 @pytest.fixture
 def slack(clock: FixedClock) -> ScriptedTransport:
+    """A Slack-like platform at our boundary, recording posts with the clock's time."""
     return ScriptedTransport("slack", clock)
