@@ -18,11 +18,12 @@ from aiohttp import web
 
 from bot.plugins import adapter_modules
 from bot.runtime import AdapterHost, Runtime
+from bot.scheduler.wakeup import start_scheduler
 
 log = logging.getLogger(__name__)
 
 # Core routes added by features (e.g. calendar feeds): ``def add_routes(app, runtime)``.
-ROUTE_MODULES: tuple[str, ...] = ("bot.web_calendar",)
+ROUTE_MODULES: tuple[str, ...] = ("bot.web_calendar", "bot.web_knowledge")
 
 RUNTIME_KEY = web.AppKey("runtime", Runtime)
 
@@ -64,6 +65,8 @@ async def serve(runtime: Runtime, host: str, port: int,
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
+    scheduler = await start_scheduler(runtime.settings, runtime.database, runtime.transports,
+                                      runtime.clock)  # None when COPBOT_SCHEDULER=off
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -79,5 +82,7 @@ async def serve(runtime: Runtime, host: str, port: int,
         log.info("shutting down")
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
+        if scheduler is not None:
+            await scheduler.stop()
         await runner.cleanup()
         await runtime.stop()

@@ -6,10 +6,13 @@ registered here.
 
 from __future__ import annotations
 
+import logging
+
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
-from bot.errors import NotAllowed, NotFound, UsageError
+from bot.errors import NotAllowed, NotFound, UsageError, UserError
 from bot.services.knowledge import FeedbackRefused, ask, record_feedback
+from bot.services.knowledge_index import SearchUnavailable
 from bot.types import Reply
 from handlers import faq_admin
 from handlers.library_cards import answer_reply, entry_card
@@ -17,6 +20,8 @@ from storage.models import Community
 from storage.models.knowledge import PUBLISHED
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.knowledge import FaqRepository, parse_public_id
+
+log = logging.getLogger(__name__)
 
 
 async def communities_by_id(ctx: Context) -> dict[int, Community]:
@@ -28,9 +33,15 @@ async def answer_question(ctx: Context, args: Args) -> Reply:
     if not question:
         raise UsageError("What would you like to ask? For example: ask how do I get HES data?")
     incoming = ctx.incoming
-    answer = await ask(ctx.session, ctx.settings, question=question, person_id=ctx.person_id,
-                       platform=incoming.platform, workspace=incoming.workspace,
-                       channel=incoming.channel, thread_id=incoming.thread_id, now=ctx.now())
+    try:
+        answer = await ask(ctx.session, ctx.settings, question=question,
+                           person_id=ctx.person_id, platform=incoming.platform,
+                           workspace=incoming.workspace, channel=incoming.channel,
+                           thread_id=incoming.thread_id, now=ctx.now())
+    except SearchUnavailable as exc:
+        log.error("%s", exc)
+        raise UserError("I can't search the FAQ at the moment: the organisers need to finish "
+                        "installing my search engine.") from exc
     return answer_reply(answer, await communities_by_id(ctx))
 
 
