@@ -52,6 +52,7 @@ class ScriptedTransport:
         self.posts: list[Post] = []
         self.refused = 0
         self._script: list[DeliveryError] = []
+        self.posted = asyncio.Event()  # set at every accepted post
 
     def refuse(self, *errors: DeliveryError) -> None:
         self._script.extend(errors)
@@ -63,6 +64,7 @@ class ScriptedTransport:
             raise self._script.pop(0)
         at = self.clock.now() if self.clock else datetime.now(UTC)
         self.posts.append(Post(target, reply, at))
+        self.posted.set()
         return f"{self.platform}-m{len(self.posts)}"
 
     def to(self, target: ChannelRef) -> list[Reply]:

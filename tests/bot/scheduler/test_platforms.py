@@ -1,0 +1,146 @@
+"""End to end through the real platform clients: slack_sdk against the fake Slack Web API and
+the Teams adapter against the fake Bot Framework connector.  Three schedulers, each with its
+own engine and its own transports (as three processes would have), deliver each reminder
+once; a rate limit with a long Retry-After delays the post but does not double it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import timedelta
+
+from bot.clock import FixedClock
+from bot.delivery import Transports
+from bot.plugins import create_transports
+from bot.scheduler.pacing import ChannelPacer
+from bot.scheduler.posts import ScheduledPosts
+from bot.settings import Settings
+from bot.types import ChannelRef
+from storage.db import Database
+from tests.adapters.slack.conftest import fake_slack  # noqa: F401 (a fixture)
+from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.teams.conftest import Copbot, copbot, fake_teams  # noqa: F401 (fixtures)
+from tests.adapters.teams.fake_connector import TENANT
+from tests.adapters.teams.test_endpoint import TEAM
+from tests.bot.scheduler.support import (
+    FakeTime,
+    add_event,
+    channel,
+    deliveries,
+    register,
+    subscribe,
+)
+
+SLACK_CHANNELS = [channel("C0001", workspace="T0001"), channel("C0002", workspace="T0001"),
+                  channel("C0003", workspace="T0001")]
+
+
+def _posts(database: Database, settings: Settings, clock: FixedClock) -> ScheduledPosts:
+    transports = Transports()
+    for transport in create_transports(settings, database):
+        transports.register(transport)
+    time = FakeTime()  # pacing is tested elsewhere; here nothing waits
+    return ScheduledPosts(database, transports, settings, clock,
+                          pacer=ChannelPacer(monotonic=time.monotonic, sleep=time.sleep),
+                          sleep=time.sleep)
+
+
+async def _three_replicas_tick(database_url: str, settings: Settings,
+                               clock: FixedClock) -> None:
+    replicas = [Database(database_url) for _ in range(3)]
+    try:
+        for _ in range(2):
+            await asyncio.gather(*(_posts(replica, settings, clock).tick()
+                                   for replica in replicas))
+            clock.advance(timedelta(seconds=30))
+    finally:
+        for replica in replicas:
+            await replica.dispose()
+
+
+def _slack_settings(settings: Settings, fake: FakeSlack) -> Settings:
+    return settings.model_copy(update={"slack_bot_token": "xoxb-test-token",
+                                       "slack_api_url": fake.api_url})
+
+
+async def test_slack_three_schedulers_post_each_reminder_once(
+        database: Database, database_url: str, settings: Settings, clock: FixedClock,
+        fake_slack: FakeSlack) -> None:  # noqa: F811
+    for target in SLACK_CHANNELS:
+        await subscribe(database, target, "reminders")
+    soon = await add_event(database, clock.now() + timedelta(hours=1), title="SPC in practice",
+                           created_at=clock.now())
+    tomorrow = await add_event(database, clock.now() + timedelta(days=1), title="Intro to R",
+                               created_at=clock.now())
+    await register(database, tomorrow, "U0ALICE", at=clock.now(), workspace="T0001")
+    await _three_replicas_tick(database_url, _slack_settings(settings, fake_slack), clock)
+
+    posts = fake_slack.calls_to("chat.postMessage", ok_only=True)
+    seen = Counter((post.params["channel"], post.text) for post in posts)
+    assert set(seen.values()) == {1}
+    assert len(posts) == 3 * 2 + 1
+    for target in SLACK_CHANNELS:
+        texts = sorted(post.blocks[0]["text"]["text"] for post in posts
+                       if post.params["channel"] == target.conversation_id)
+        assert texts == [f"*Reminder: #{soon} SPC in practice*",
+                         f"*Reminder: #{tomorrow} Intro to R*"]
+    [dm] = [post for post in posts if post.params["channel"] == "U0ALICE"]
+    assert "starts tomorrow at 10:00" in str(dm.blocks)
+
+
+async def test_slack_rate_limit_with_a_long_retry_after_then_success_posts_once(
+        database: Database, settings: Settings, clock: FixedClock,
+        fake_slack: FakeSlack) -> None:  # noqa: F811
+    await subscribe(database, SLACK_CHANNELS[0], "reminders")
+    await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
+    fake_slack.rate_limit("chat.postMessage", retry_after=90, times=1)
+    posts = _posts(database, _slack_settings(settings, fake_slack), clock)
+    report = await posts.tick()
+    assert [r.outcome for r in report.results] == ["retry"]
+    clock.advance(timedelta(seconds=80))
+    await posts.tick()
+    clock.advance(timedelta(seconds=11))
+    await posts.tick()
+    await posts.tick()
+    attempts = fake_slack.calls_to("chat.postMessage")
+    assert [a.status for a in attempts] == [429, 200]
+
+
+async def _install_in_team(copbot: Copbot) -> int:  # noqa: F811
+    await copbot.send("team_install.json")
+    return len(copbot.teams.posts)  # the welcome
+
+
+async def test_teams_three_schedulers_post_each_reminder_once(
+        copbot: Copbot, database_url: str, clock: FixedClock) -> None:  # noqa: F811
+    welcome = await _install_in_team(copbot)
+    database = copbot.runtime.database
+    await subscribe(database, ChannelRef("teams", TENANT, TEAM), "reminders")
+    event = await add_event(database, clock.now() + timedelta(hours=1), title="SPC in practice",
+                            created_at=clock.now())
+    await _three_replicas_tick(database_url, copbot.runtime.settings, clock)
+    posts = copbot.teams.posts[welcome:]
+    assert len(posts) == 1
+    [post] = posts
+    assert post.body["channelData"]["channel"]["id"] == TEAM
+    assert post.card is not None and f"Reminder: #{event} SPC in practice" in str(post.card)
+
+
+async def test_teams_429_then_success_posts_once(
+        copbot: Copbot, clock: FixedClock) -> None:  # noqa: F811
+    welcome = await _install_in_team(copbot)
+    database = copbot.runtime.database
+    await subscribe(database, ChannelRef("teams", TENANT, TEAM), "reminders")
+    await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
+    copbot.teams.fail_next(429, "TooManyRequests", retry_after="90")
+    posts = _posts(database, copbot.runtime.settings, clock)
+    report = await posts.tick()
+    assert [r.outcome for r in report.results] == ["retry"]
+    clock.advance(timedelta(seconds=91))
+    await posts.tick()
+    await posts.tick()
+    refused, accepted = copbot.teams.posts[welcome:]  # the fake records refused posts too
+    assert "starts in 1 hour" in str(refused.card)
+    assert "starts in 59 minutes" in str(accepted.card)  # composed when it was sent
+    [row] = await deliveries(database)
+    assert (row.status, row.attempts) == ("sent", 2)
