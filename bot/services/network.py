@@ -192,9 +192,12 @@ class NetworkService:
             if draft is not None:
                 return Accepted(escalation, answer, draft)
         question = await self.question(question_id)
+        expert = await self.session.get(Person, answer.person_id) if answer.person_id else None
+        # The expert owns the entry: the monthly review of stale entries goes to them.
+        owner = f"{expert.platform}:{expert.workspace}:{expert.user_id}" if expert else ""
         draft = FaqEntry(
             question=question.text, answer=answer.text, alternates=[], url="",
-            community_id=escalation.community_id, tags=[], owner="", last_reviewed=None,
+            community_id=escalation.community_id, tags=[], owner=owner, last_reviewed=None,
             status=DRAFT, credit=answer.author_name, created_by=answer.person_id,
             created_at=now, updated_at=now)
         self.session.add(draft)

@@ -89,6 +89,9 @@ class PrivacyService:
         await self.session.execute(
             update(FaqEntry).where(FaqEntry.created_by == person_id, FaqEntry.status != DRAFT)
             .values(created_by=None, credit=""))
+        owner_key = f"{person.platform}:{person.workspace}:{person.user_id}"
+        await self.session.execute(
+            update(FaqEntry).where(FaqEntry.owner == owner_key).values(owner=""))
         await self.session.execute(
             delete(FaqEntry).where(FaqEntry.created_by == person_id, FaqEntry.status == DRAFT))
         answers = await self.session.execute(
