@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime, time
+import time
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
 from typing import Any, TextIO
 
-from bot.services.knowledge import rank
-from bot.services.knowledge_index import SearchUnavailable, warm
+from bot.services.knowledge import rank_in
+from bot.services.knowledge_index import SearchUnavailable, library_index, warm
 from bot.settings import Settings
 from storage.db import Database
 from storage.models.knowledge import QuestionLog
 from storage.repositories.knowledge import FaqRepository, QuestionLogRepository
+
+# Questions are ranked in memory; the library's revision is read again at most this often, so
+# entries imported meanwhile are found within a second, without a query per question.
+RECHECK_SECONDS = 1.0
 
 
 def add_parser(subparsers: Any) -> None:
@@ -61,7 +67,6 @@ async def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url)
     try:
         await database.upgrade()
-        await warm(database, settings)
         await answer_lines(database, settings, sys.stdin, sys.stdout, top=args.top)
     except SearchUnavailable as exc:
         print(exc, file=sys.stderr)
@@ -73,17 +78,22 @@ async def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def answer_lines(database: Database, settings: Settings, lines: TextIO, out: TextIO,
                        *, top: int) -> None:
+    index = await warm(database, settings)
+    checked = time.monotonic()
     for line in lines:
         question = line.strip()
         if not question:
             continue
-        async with database.session() as session:
-            ranked = await rank(session, settings, question, top=top)
+        if time.monotonic() - checked >= RECHECK_SECONDS:  # the library may have changed
+            async with database.session() as session:
+                index = await library_index(session, settings)
+            checked = time.monotonic()
+        hits, answered = rank_in(index, settings, question, top=top)
         out.write(json.dumps({
             "question": question,
-            "answered": ranked.answered,
-            "matches": [{"external_id": m.entry.external_id, "score": round(m.score, 4)}
-                        for m in ranked.matches],
+            "answered": answered,
+            "matches": [{"external_id": index.external_ids.get(h.key), "score": round(h.score, 4)}
+                        for h in hits],
         }, ensure_ascii=False) + "\n")
         out.flush()
 
@@ -91,7 +101,7 @@ async def answer_lines(database: Database, settings: Settings, lines: TextIO, ou
 async def run_report(args: argparse.Namespace, settings: Settings) -> int:
     start = None
     if args.since is not None:
-        start = datetime.combine(args.since, time(0), settings.zone).astimezone(UTC)
+        start = datetime.combine(args.since, clock_time(0), settings.zone).astimezone(UTC)
     database = Database(settings.database_url)
     try:
         await database.upgrade()

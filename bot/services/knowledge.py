@@ -18,6 +18,7 @@ from bot.services.knowledge_index import LibraryIndex, library_index
 from bot.settings import Settings
 from storage.models.knowledge import HELPFUL, NOT_HELPFUL, FaqEntry, QuestionLog, Resource
 from storage.repositories.knowledge import FaqRepository, QuestionLogRepository, ResourceRepository
+from storage.search.lexical import Hit
 
 DID_YOU_MEAN = 3
 RELATED_RESOURCES = 3
@@ -50,16 +51,22 @@ class Answer:
     related: tuple[Resource, ...]
 
 
+def rank_in(index: LibraryIndex, settings: Settings, question: str, *, top: int = 5,
+            ) -> tuple[list[Hit], bool]:
+    """The ``top`` best entries in ``index`` (score > 0), and whether the best reaches the
+    answer threshold (``COPBOT_ANSWER_THRESHOLD``).  No database access."""
+    hits = [h for h in index.faq.rank(question, limit=top) if h.score > 0]
+    return hits, bool(hits) and hits[0].score >= settings.answer_threshold
+
+
 async def rank(session: AsyncSession, settings: Settings, question: str, *,
                top: int = 5) -> Ranked:
-    """The ``top`` best FAQ entries for ``question``; answered if the best reaches the
-    threshold (``COPBOT_ANSWER_THRESHOLD``)."""
-    index = await library_index(session, settings)
-    hits = [h for h in index.faq.rank(question, limit=top) if h.score > 0]
+    """The ``top`` best FAQ entries for ``question`` and whether to answer with the first."""
+    hits, answered = rank_in(await library_index(session, settings), settings, question,
+                             top=top)
     entries = await FaqRepository(session).by_ids(h.key for h in hits)
     matches = tuple(Match(entries[h.key], h.score) for h in hits if h.key in entries)
-    answered = bool(matches) and matches[0].score >= settings.answer_threshold
-    return Ranked(matches, answered)
+    return Ranked(matches, answered and bool(matches))
 
 
 async def ask(session: AsyncSession, settings: Settings, *, question: str, person_id: int,

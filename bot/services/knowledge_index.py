@@ -73,6 +73,7 @@ class LibraryIndex:
     engine: str
     synonyms: tuple[SynonymGroup, ...]
     faq: FaqSearch
+    external_ids: dict[int, str | None]
     resources: ResourceSearch
     facets: dict[int, ResourceFacets]
 
@@ -119,7 +120,9 @@ async def warm(database: Database, settings: Settings) -> LibraryIndex:
 async def _build(session: AsyncSession, revision: int, kind: str,
                  synonyms: tuple[SynonymGroup, ...]) -> LibraryIndex:
     analyzer = Analyzer(synonyms)
-    entries = [faq_text(e) for e in await FaqRepository(session).published()]
+    published = await FaqRepository(session).published()
+    entries = [faq_text(e) for e in published]
+    external_ids = {e.id: e.external_id for e in published}
     if kind == SEMANTIC:
         vectors = await entry_vectors(session, analyzer, entries)
         faq = FaqSearch(analyzer, entries, vectors=vectors, embed=embedding.encoder().encode)
@@ -133,7 +136,7 @@ async def _build(session: AsyncSession, revision: int, kind: str,
               for r in resources}
     log.info("built the %s search index: %d FAQ entries, %d resources (revision %d)",
              kind, len(entries), len(resources), revision)
-    return LibraryIndex(revision, kind, synonyms, faq, search, facets)
+    return LibraryIndex(revision, kind, synonyms, faq, external_ids, search, facets)
 
 
 async def entry_vectors(session: AsyncSession, analyzer: Analyzer,

