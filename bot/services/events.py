@@ -14,7 +14,7 @@ the caller delivers them after the commit (a handler passes them to ``ctx.notify
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -76,7 +76,7 @@ class MemberStatus:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class EventOutcome:
     """What a change did, and who must be told (deliver ``notifications`` after commit)."""
 
     event: Event
@@ -84,7 +84,7 @@ class Outcome:
     notified: tuple[Attendee, ...] = ()
     changed: tuple[str, ...] = ()
     previous_status: str | None = None
-    notifications: tuple[Notification, ...] = field(default=())
+    notifications: tuple[Notification, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,8 @@ class EventService:
         await self.session.flush()
         return event
 
-    async def update(self, event_id: int, changes: EventChanges, *, now: datetime) -> Outcome:
+    async def update(self, event_id: int, changes: EventChanges, *,
+                     now: datetime) -> EventOutcome:
         """Apply edits.  A new capacity goes through :meth:`change_capacity`; changes members
         would notice (time, place, link, title) bump the calendar SEQUENCE and are told to
         everyone registered."""
@@ -224,10 +225,11 @@ class EventService:
                                        confirmed=attendee.status == CONFIRMED)
                 notifications.append(_to(attendee, reply))
                 told.append(attendee)
-        return Outcome(event, promoted=promoted, notified=tuple(told), changed=tuple(noticed),
-                       notifications=tuple(notifications))
+        return EventOutcome(event, promoted=promoted, notified=tuple(told),
+                            changed=tuple(noticed), notifications=tuple(notifications))
 
-    async def change_capacity(self, event_id: int, capacity: int, *, now: datetime) -> Outcome:
+    async def change_capacity(self, event_id: int, capacity: int, *,
+                              now: datetime) -> EventOutcome:
         """Set the number of places.  Raising it promotes from the waitlist in order (each
         promoted member is told); it cannot go below the number already confirmed."""
         if capacity < 1:
@@ -242,10 +244,10 @@ class EventService:
                 "if you need fewer places.")
         promoted = await self._fill_from_waitlist(event_id, now)
         event = await self._locked(event_id)
-        return Outcome(event, promoted=promoted,
-                       notifications=self._promotion_notices(event, promoted))
+        return EventOutcome(event, promoted=promoted,
+                            notifications=self._promotion_notices(event, promoted))
 
-    async def cancel_event(self, event_id: int, *, now: datetime) -> Outcome:
+    async def cancel_event(self, event_id: int, *, now: datetime) -> EventOutcome:
         """Cancel the event; everyone confirmed or waitlisted is told, once."""
         event = await self._locked(event_id)
         if not await self.events.mark_cancelled(event_id, now):
@@ -253,8 +255,8 @@ class EventService:
         event = await self._locked(event_id)
         told = tuple(await self.attendees(event_id))
         reply = cancelled_notice(event, self.settings.zone)
-        return Outcome(event, notified=told,
-                       notifications=tuple(_to(attendee, reply) for attendee in told))
+        return EventOutcome(event, notified=told,
+                            notifications=tuple(_to(attendee, reply) for attendee in told))
 
     # ---------------------------------------------------------------- members
     async def signup(self, event_id: int, person_id: int, *, now: datetime) -> SignupResult:
@@ -287,10 +289,13 @@ class EventService:
         return SignupResult(event, WAITLISTED, position, already=False)
 
     async def cancel_registration(self, event_id: int, person_id: int, *,
-                                  now: datetime) -> Outcome:
-        """Give up a place or a waitlist place.  A freed place goes to the first person on
-        the waitlist, who is told.  ``previous_status`` says what was given up."""
-        event = await self._open(event_id, now, verb="cancel")
+                                  now: datetime) -> EventOutcome:
+        """Give up a place or a waitlist place.  Before the event starts, a freed place goes
+        to the first person on the waitlist, who is told; once it has started nobody is
+        promoted (sign-up is closed).  ``previous_status`` says what was given up."""
+        event = await self._locked(event_id)
+        if event.status != EVENT_SCHEDULED:
+            raise UserError(f"{event_label(event)} has been cancelled.")
         reg = await self.registrations.find(event_id, person_id)
         if reg is None or reg.status == CANCELLED:
             raise UserError(f"You are not registered for {event_label(event)}.")
@@ -300,10 +305,11 @@ class EventService:
         promoted: tuple[Attendee, ...] = ()
         if previous == CONFIRMED:
             await self.events.release_place(event_id, now)
-            promoted = await self._fill_from_waitlist(event_id, now)
+            if event.starts_at > now:
+                promoted = await self._fill_from_waitlist(event_id, now)
         event = await self._locked(event_id)
-        return Outcome(event, promoted=promoted, previous_status=previous,
-                       notifications=self._promotion_notices(event, promoted))
+        return EventOutcome(event, promoted=promoted, previous_status=previous,
+                            notifications=self._promotion_notices(event, promoted))
 
     # ---------------------------------------------------------------- internals
     async def _locked(self, event_id: int) -> Event:
@@ -312,13 +318,14 @@ class EventService:
             raise NotFound(f"There is no event #{event_id}. Type events to see what's on.")
         return event
 
-    async def _open(self, event_id: int, now: datetime, *, verb: str = "sign up") -> Event:
+    async def _open(self, event_id: int, now: datetime) -> Event:
+        """The event, locked, if sign-up is open."""
         event = await self._locked(event_id)
         if event.status != EVENT_SCHEDULED:
             raise UserError(f"{event_label(event)} has been cancelled.")
         if event.starts_at <= now:
             raise UserError(f"{event_label(event)} has already started, so you can no longer "
-                            f"{verb} for it.")
+                            "sign up for it.")
         return event
 
     async def _fill_from_waitlist(self, event_id: int, now: datetime) -> tuple[Attendee, ...]:
@@ -353,9 +360,9 @@ __all__ = [
     "EVENT_CANCELLED",
     "WAITLISTED",
     "Attendee",
+    "EventOutcome",
     "EventService",
     "MemberStatus",
     "MyRegistration",
-    "Outcome",
     "SignupResult",
 ]

@@ -200,6 +200,24 @@ async def test_signup_closes_when_the_event_starts(database: Database,
         await signup(database, settings, event_id, person)
 
 
+async def test_leaving_a_started_event_promotes_nobody(database: Database,
+                                                       settings: Settings) -> None:
+    starts_at = NOW + timedelta(hours=1)
+    event_id = await make_event(database, settings, capacity=1, starts_at=starts_at)
+    alice, bob = await make_people(database, 2)
+    for person in (alice, bob):
+        await signup(database, settings, event_id, person)
+    async with database.session() as session:
+        outcome = await EventService(session, settings).cancel_registration(
+            event_id, alice, now=starts_at + timedelta(minutes=5))
+    assert outcome.previous_status == CONFIRMED and outcome.promoted == ()
+    async with database.session() as session:
+        roster = await EventService(session, settings).attendees(event_id)
+        event = await EventService(session, settings).get(event_id)
+    assert [(a.person_id, a.status) for a in roster] == [(bob, WAITLISTED)]
+    assert event.confirmed_count == 0
+
+
 async def test_unknown_event_is_not_found(database: Database, settings: Settings) -> None:
     [person] = await make_people(database, 1)
     with pytest.raises(NotFound, match="#404"):
