@@ -149,6 +149,10 @@ def _serve(kind: str, database_url: str, ports: Any) -> None:
 
 # ---------------------------------------------------------------------------- load
 _triggers = itertools.count(1)
+# Commands come from a team of people, as in a real channel (one person's rows would make
+# every request wait for the one before on PostgreSQL's row lock); the warm-up meets them all.
+USERS = tuple(f"U{n:08d}" for n in range(20))
+_users = itertools.cycle(USERS)
 
 
 def _signed_command(text: str) -> tuple[bytes, dict[str, str]]:
@@ -156,7 +160,8 @@ def _signed_command(text: str) -> tuple[bytes, dict[str, str]]:
 
     body = urlencode({
         "token": "x", "team_id": "T0001", "team_domain": "bench", "channel_id": "C0001",
-        "channel_name": "bench", "user_id": "U1", "user_name": "bench", "command": COMMAND,
+        "channel_name": "bench", "user_id": next(_users), "user_name": "bench",
+        "command": COMMAND,
         "text": text, "api_app_id": "A0001", "response_url": "http://127.0.0.1:9/r",
         "trigger_id": f"{next(_triggers)}.{time.time_ns()}.bench",
     })
