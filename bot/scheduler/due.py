@@ -10,8 +10,9 @@ the digest is only ever the latest one, so digests never pile up either.
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,12 +41,25 @@ from storage.repositories.deliveries import (
     covers,
 )
 
+Planner = Callable[[AsyncSession, SchedulePolicy, datetime, datetime],
+                   Awaitable[list[PlannedDelivery]]]
+
+# What can fall due, as "module:function" planners (session, policy, now, since); features
+# that schedule their own posts add theirs here.
+PLANNERS: tuple[str, ...] = (
+    "bot.scheduler.due:event_reminders",
+    "bot.scheduler.due:digests",
+)
+
 
 async def find_due(session: AsyncSession, policy: SchedulePolicy, now: datetime,
                    since: datetime) -> list[PlannedDelivery]:
     """Every delivery due in (``since``, ``now``]."""
-    planned = await event_reminders(session, policy, now, since)
-    planned += await digests(session, policy, now, since)
+    planned: list[PlannedDelivery] = []
+    for path in PLANNERS:
+        module, _, name = path.partition(":")
+        planner: Planner = getattr(importlib.import_module(module), name)
+        planned += await planner(session, policy, now, since)
     return planned
 
 

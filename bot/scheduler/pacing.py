@@ -54,7 +54,10 @@ class ChannelPacer:
         if delay > 0:
             await self.sleep(delay)
 
-    def posting(self, target: ChannelRef) -> None:
-        """Record that a post to ``target`` is starting now."""
+    def posted(self, target: ChannelRef) -> None:
+        """Record that the platform has just answered a post to ``target``.
+
+        The interval runs from the answer, not from sending: the platform has seen the post
+        by then, so network delays can never squeeze two posts closer than the interval."""
         if self.interval(target) > 0:
             self._last_post[lane_of(target)] = self.monotonic()

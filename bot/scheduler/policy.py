@@ -24,6 +24,10 @@ class SchedulePolicy:
     grace: timedelta
     zone: ZoneInfo
     network_name: str
+    # For the network's follow-ups (unanswered questions, FAQ reviews).
+    followup_working_days: int = 3
+    faq_review_age_months: int = 12
+    organisers: tuple[str, ...] = ()
     digest_days_ahead: int = 14
     lease: timedelta = LEASE
     max_attempts: int = MAX_ATTEMPTS
@@ -38,6 +42,9 @@ class SchedulePolicy:
             grace=parse_duration(settings.missed_grace),
             zone=settings.zone,
             network_name=settings.network_name,
+            followup_working_days=settings.unanswered_after_working_days,
+            faq_review_age_months=settings.faq_review_age_months,
+            organisers=tuple(settings.organisers),
         )
 
     @property

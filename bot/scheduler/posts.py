@@ -9,7 +9,9 @@ later ticks look back over the grace period only.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,11 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import Transports
-from bot.scheduler.digest import compose_digest
 from bot.scheduler.due import find_due
 from bot.scheduler.pacing import ChannelPacer, Sleep
 from bot.scheduler.policy import SchedulePolicy
-from bot.scheduler.reminders import Skip, compose_reminder
+from bot.scheduler.reminders import Skip, compose_reminders
 from bot.scheduler.sender import DeliveryResult, Sender
 from bot.settings import Settings
 from bot.timefmt import format_datetime, format_duration
@@ -44,15 +45,39 @@ class TickReport:
         return sum(1 for r in self.results if r.outcome == outcome)
 
 
-async def compose(session: AsyncSession, delivery: Delivery, policy: SchedulePolicy,
-                  now: datetime) -> Reply | Skip:
-    """The message for ``delivery`` as of ``now`` (or why it should not go out)."""
-    if now - delivery.scheduled_at > policy.grace:
-        return Skip(f"missed: due {format_datetime(delivery.scheduled_at, policy.zone)}, "
-                    f"more than {format_duration(policy.grace)} ago")
-    if delivery.kind == DIGEST:
-        return await compose_digest(session, delivery, policy, now)
-    return await compose_reminder(session, delivery, policy, now)
+Composer = Callable[[AsyncSession, Delivery, SchedulePolicy, datetime], Awaitable[Reply | Skip]]
+
+# Kinds composed one delivery at a time, as "module:function" composers; reminders (the bulk
+# of every tick) are composed in batches by ``compose_reminders``.
+COMPOSERS: dict[str, str] = {
+    DIGEST: "bot.scheduler.digest:compose_digest",
+}
+
+
+def _composer(kind: str) -> Composer:
+    module, _, name = COMPOSERS[kind].partition(":")
+    composer: Composer = getattr(importlib.import_module(module), name)
+    return composer
+
+
+async def compose(session: AsyncSession, deliveries: Sequence[Delivery],
+                  policy: SchedulePolicy, now: datetime) -> list[Reply | Skip]:
+    """The message for each delivery as of ``now`` (or why it should not go out)."""
+    messages: dict[int, Reply | Skip] = {}
+    reminders = []
+    for delivery in deliveries:
+        if now - delivery.scheduled_at > policy.grace:
+            messages[delivery.id] = Skip(
+                f"missed: due {format_datetime(delivery.scheduled_at, policy.zone)}, more than "
+                f"{format_duration(policy.grace)} ago")
+        elif delivery.kind in COMPOSERS:
+            messages[delivery.id] = await _composer(delivery.kind)(session, delivery, policy,
+                                                                   now)
+        else:
+            reminders.append(delivery)
+    composed = await compose_reminders(session, reminders, policy, now)
+    messages.update(zip((d.id for d in reminders), composed, strict=True))
+    return [messages[delivery.id] for delivery in deliveries]
 
 
 class ScheduledPosts:

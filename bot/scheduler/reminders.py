@@ -10,6 +10,7 @@ with the reason.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,9 +25,14 @@ from bot.timefmt import format_date, format_range, format_time
 from bot.types import Button, Field, Link, Reply
 from storage.models import Community
 from storage.models import Person as PersonRow
-from storage.models.deliveries import CHANNEL_REMINDER, REMINDERS, Delivery
+from storage.models.deliveries import (
+    CHANNEL_REMINDER,
+    REMINDERS,
+    ChannelSubscription,
+    Delivery,
+)
 from storage.models.events import CONFIRMED, EVENT_SCHEDULED, Event, Registration
-from storage.repositories.deliveries import SubscriptionRepository, channel_ref, covers
+from storage.repositories.deliveries import channel_ref, covers
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,32 +42,54 @@ class Skip:
     reason: str
 
 
-async def compose_reminder(session: AsyncSession, delivery: Delivery, policy: SchedulePolicy,
-                           now: datetime) -> Reply | Skip:
-    event = None
-    if delivery.event_id is not None:
-        event = await session.get(Event, delivery.event_id, populate_existing=True)
+async def compose_reminders(session: AsyncSession, deliveries: Sequence[Delivery],
+                            policy: SchedulePolicy, now: datetime) -> list[Reply | Skip]:
+    """The reminder (or the reason to skip it) for each of ``deliveries``, in order.
+
+    Reads what the batch needs in a few queries: its events, their communities, the
+    channels' subscriptions and the registrants still confirmed."""
+    events = await _events(session, {d.event_id for d in deliveries if d.event_id})
+    communities = await _communities(
+        session, {e.community_id for e in events.values() if e.community_id})
+    scopes = await _reminder_scopes(session, [d for d in deliveries
+                                              if d.kind == CHANNEL_REMINDER])
+    confirmed = await _confirmed(session, [d for d in deliveries
+                                           if d.kind != CHANNEL_REMINDER])
+    messages: list[Reply | Skip] = []
+    for delivery in deliveries:
+        event = events.get(delivery.event_id or 0)
+        skip = _no_longer_due(delivery, event, policy, now)
+        if skip is not None or event is None:
+            messages.append(skip or Skip("the event was deleted"))
+            continue
+        community = communities.get(event.community_id or 0)
+        if delivery.kind == CHANNEL_REMINDER:
+            taken = scopes.get(delivery.target, [])
+            if not taken or not covers(taken, community.slug if community else None):
+                messages.append(Skip("the channel unsubscribed"))
+            else:
+                messages.append(channel_reminder_card(event, community, policy, now))
+        elif (event.id, delivery.platform, delivery.workspace, delivery.user_id) in confirmed:
+            messages.append(personal_reminder(event, policy, now))
+        else:
+            messages.append(Skip("no longer a confirmed registrant"))
+    return messages
+
+
+def _no_longer_due(delivery: Delivery, event: Event | None, policy: SchedulePolicy,
+                   now: datetime) -> Skip | None:
     if event is None:
         return Skip("the event was deleted")
     if event.status != EVENT_SCHEDULED:
         return Skip("the event was cancelled")
     if event.starts_at <= now:
         return Skip("the event has started")
-    channel = delivery.kind == CHANNEL_REMINDER
-    offsets = policy.channel_offsets if channel else policy.personal_offsets
+    offsets = (policy.channel_offsets if delivery.kind == CHANNEL_REMINDER
+               else policy.personal_offsets)
     zone = event_zone(event, policy.zone)
     if all(reminder_time(event.starts_at, o, zone) != delivery.scheduled_at for o in offsets):
         return Skip("the event was moved (its reminders follow the new time)")
-    community = await _community(session, event.community_id)
-    if channel:
-        scopes = [s.community for s in await SubscriptionRepository(session).for_channel(
-            channel_ref(delivery)) if s.kind == REMINDERS]
-        if not scopes or not covers(scopes, community.slug if community else None):
-            return Skip("the channel unsubscribed")
-        return channel_reminder_card(event, community, policy, now)
-    if not await _is_confirmed(session, event.id, delivery):
-        return Skip("no longer a confirmed registrant")
-    return personal_reminder(event, policy, now)
+    return None
 
 
 def channel_reminder_card(event: Event, community: Community | None, policy: SchedulePolicy,
@@ -130,19 +158,50 @@ def _count(n: int, unit: str) -> str:
     return f"{n} {unit}" + ("" if n == 1 else "s")
 
 
-async def _community(session: AsyncSession, community_id: int | None) -> Community | None:
-    if community_id is None:
-        return None
-    return await session.get(Community, community_id)
-
-
-async def _is_confirmed(session: AsyncSession, event_id: int, delivery: Delivery) -> bool:
+async def _events(session: AsyncSession, ids: set[int | None]) -> dict[int, Event]:
+    if not ids:
+        return {}
     result = await session.execute(
-        select(Registration.id)
+        select(Event).where(Event.id.in_(ids)).execution_options(populate_existing=True))
+    return {event.id: event for event in result.scalars()}
+
+
+async def _communities(session: AsyncSession, ids: set[int | None]) -> dict[int, Community]:
+    if not ids:
+        return {}
+    result = await session.execute(select(Community).where(Community.id.in_(ids)))
+    return {community.id: community for community in result.scalars()}
+
+
+async def _reminder_scopes(session: AsyncSession,
+                           deliveries: Sequence[Delivery]) -> dict[str, list[str]]:
+    """For each channel of ``deliveries``, the communities it now takes reminders for."""
+    if not deliveries:
+        return {}
+    targets = {d.target for d in deliveries}
+    rows = await session.execute(
+        select(ChannelSubscription).where(
+            ChannelSubscription.kind == REMINDERS,
+            ChannelSubscription.conversation_id.in_({d.conversation_id for d in deliveries})))
+    scopes: dict[str, list[str]] = {}
+    for row in rows.scalars():
+        key = channel_ref(row).key
+        if key in targets:
+            scopes.setdefault(key, []).append(row.community)
+    return scopes
+
+
+async def _confirmed(session: AsyncSession, deliveries: Sequence[Delivery]
+                     ) -> set[tuple[int, str, str, str | None]]:
+    """(event, platform, workspace, user) of the batch's registrants still confirmed."""
+    if not deliveries:
+        return set()
+    result = await session.execute(
+        select(Registration.event_id, PersonRow.platform, PersonRow.workspace,
+               PersonRow.user_id)
         .join(PersonRow, Registration.person_id == PersonRow.id)
-        .where(Registration.event_id == event_id, Registration.status == CONFIRMED,
-               PersonRow.platform == delivery.platform,
-               PersonRow.workspace == delivery.workspace,
-               PersonRow.user_id == delivery.user_id)
+        .where(Registration.event_id.in_({d.event_id for d in deliveries}),
+               Registration.status == CONFIRMED,
+               PersonRow.user_id.in_({d.user_id for d in deliveries if d.user_id}))
     )
-    return result.first() is not None
+    return {(row[0], row[1], row[2], row[3]) for row in result}

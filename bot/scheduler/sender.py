@@ -19,7 +19,9 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from tenacity import (
     AsyncRetrying,
@@ -32,19 +34,22 @@ from tenacity.stop import stop_base
 
 from bot.clock import Clock
 from bot.delivery import DeliveryError, Transports
+from bot.scheduler.group_commit import GroupCommit
 from bot.scheduler.pacing import ChannelPacer, Sleep, lane_of
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.reminders import Skip
 from bot.types import Reply
 from storage.db import Database
 from storage.models.deliveries import FAILED, SENT, SKIPPED, Delivery
-from storage.repositories.deliveries import DeliveryRepository, channel_ref
+from storage.repositories.deliveries import DeliveryRepository, SentRecord, channel_ref
 
 log = logging.getLogger(__name__)
 
-Compose = Callable[[AsyncSession, Delivery, SchedulePolicy, datetime], Awaitable[Reply | Skip]]
+Compose = Callable[[AsyncSession, Sequence[Delivery], SchedulePolicy, datetime],
+                   Awaitable[list[Reply | Skip]]]
 
-CLAIM_BATCH = 5  # deliveries a lane claims at once (a few seconds of pacing)
+CLAIM_BATCH = 10  # deliveries a lane claims at once (ten seconds of Slack pacing)
+CLAIMS_PER_BATCH = 100  # lanes' claims handled in one transaction
 READY_LIMIT = 50_000  # deliveries considered per tick
 INLINE_TRIES = 3  # posts tried within one claim
 INLINE_WAIT_LIMIT = 60.0  # seconds: a longer Retry-After releases the claim instead
@@ -69,11 +74,15 @@ def backoff(attempt: int) -> float:
     return float(min(2 ** attempt, 300))
 
 
+Claimed = list[tuple[Delivery, "Reply | Skip"]]
+Operation = Callable[[AsyncSession], Awaitable[object]]
+
+
 class Sender:
     def __init__(self, database: Database, transports: Transports, compose: Compose,
                  policy: SchedulePolicy, clock: Clock, pacer: ChannelPacer, *,
                  sleep: Sleep = asyncio.sleep, owner: str = "",
-                 db_concurrency: int = 4, send_concurrency: int = 64) -> None:
+                 send_concurrency: int = 64) -> None:
         self.database = database
         self.transports = transports
         self.compose = compose
@@ -82,12 +91,11 @@ class Sender:
         self.pacer = pacer
         self.sleep = sleep
         self.owner = owner or uuid.uuid4().hex[:8]
-        self._db = asyncio.Semaphore(db_concurrency)
         self._posts = asyncio.Semaphore(send_concurrency)
 
     async def send_ready(self) -> list[DeliveryResult]:
         """Send every delivery that may be claimed now."""
-        async with self._db, self.database.session() as session:
+        async with self.database.session() as session:
             # Only what this process can post: another replica may hold other transports.
             ready = await DeliveryRepository(session).ready(
                 self.clock.now(), READY_LIMIT, self.transports.platforms())
@@ -95,51 +103,82 @@ class Sender:
         for delivery_id, target in ready:
             lanes[lane_of(target)].append(delivery_id)
         results: list[DeliveryResult] = []
-        outcomes = await asyncio.gather(*(self._lane(ids, results) for ids in lanes.values()),
-                                        return_exceptions=True)
+        tick = _Tick(claim=GroupCommit(self._claim, max_batch=CLAIMS_PER_BATCH),
+                     record_sent=GroupCommit(self._record_sent),
+                     write=GroupCommit(self._write))
+        try:
+            outcomes = await asyncio.gather(
+                *(self._lane(ids, tick, results) for ids in lanes.values()),
+                return_exceptions=True)
+        finally:
+            await tick.close()
         for outcome in outcomes:
             if isinstance(outcome, BaseException):  # e.g. the database went away mid-lane
                 log.error("a delivery lane stopped: %r (its claims will be retried after "
                           "their lease)", outcome)
         return results
 
-    async def _lane(self, ids: Sequence[int], results: list[DeliveryResult]) -> None:
-        for start in range(0, len(ids), CLAIM_BATCH):
-            claimed = await self._claim(ids[start:start + CLAIM_BATCH])
-            deferred = False
-            for delivery, message in claimed:
-                if deferred:  # the channel asked us to wait: leave the rest for later
-                    results.append(await self._release(delivery))
-                    continue
-                result = await self._deliver(delivery, message)
-                results.append(result)
-                deferred = result.outcome == RETRY
-            if deferred:
-                return
+    async def _lane(self, ids: Sequence[int], tick: _Tick,
+                    results: list[DeliveryResult]) -> None:
+        # "Sent" is recorded in the background so the channel's next post need not wait for
+        # the commit; the lane ends only when every record is committed.
+        recording: list[asyncio.Future[None]] = []
+        try:
+            for start in range(0, len(ids), CLAIM_BATCH):
+                claimed = await tick.claim(ids[start:start + CLAIM_BATCH])
+                deferred = False
+                for delivery, message in claimed:
+                    if deferred:  # the channel asked us to wait: leave the rest for later
+                        await tick.write(partial(_release, delivery, self.clock.now()))
+                        results.append(_result(delivery, RETRY,
+                                               "waiting for the channel's rate limit"))
+                        continue
+                    result = await self._deliver(delivery, message, tick, recording)
+                    results.append(result)
+                    deferred = result.outcome == RETRY
+                if deferred:
+                    return
+        finally:
+            if recording:
+                await asyncio.gather(*recording)
 
-    async def _claim(self, ids: Sequence[int]) -> list[tuple[Delivery, Reply | Skip]]:
+    async def _claim(self, requests: Sequence[Sequence[int]]) -> list[Claimed]:
+        """Claim what is still claimable of each request's ids, and compose the messages,
+        for many lanes in one transaction."""
         token = f"{self.owner}-{uuid.uuid4().hex[:12]}"
-        async with self._db, self.database.session() as session:
+        async with self.database.session() as session:
             now = self.clock.now()
-            claimed = await DeliveryRepository(session).claim(ids, token, now, self.policy.lease)
-            composed = []
-            for delivery in claimed:
-                try:
-                    message = await self.compose(session, delivery, self.policy, now)
-                except Exception as exc:  # a bug in composing: retried, then failed
-                    log.exception("could not compose delivery %s", delivery.id)
-                    message = _ComposeFailed(f"could not compose the message: {exc!r}")
-                composed.append((delivery, message))
-        return composed
+            claimed = await DeliveryRepository(session).claim(
+                [i for ids in requests for i in ids], token, now, self.policy.lease)
+            try:
+                messages = await self.compose(session, claimed, self.policy, now)
+            except SQLAlchemyError:
+                raise
+            except Exception as exc:  # a bug in composing: retried, then failed
+                log.exception("could not compose deliveries %s", [d.id for d in claimed])
+                failed = _ComposeFailed(f"could not compose the message: {exc!r}")
+                messages = [failed] * len(claimed)
+        composed = {d.id: (d, m) for d, m in zip(claimed, messages, strict=True)}
+        return [[composed[i] for i in ids if i in composed] for ids in requests]
 
-    async def _deliver(self, delivery: Delivery, message: Reply | Skip) -> DeliveryResult:
+    async def _record_sent(self, sent: Sequence[SentRecord]) -> list[None]:
+        async with self.database.session() as session:
+            await DeliveryRepository(session).mark_sent_many(sent, self.clock.now())
+        return [None] * len(sent)
+
+    async def _write(self, operations: Sequence[Operation]) -> list[object]:
+        async with self.database.session() as session:
+            return [await operation(session) for operation in operations]
+
+    async def _deliver(self, delivery: Delivery, message: Reply | Skip, tick: _Tick,
+                       recording: list[asyncio.Future[None]]) -> DeliveryResult:
         token = delivery.claim_token or ""
         if isinstance(message, _ComposeFailed):
-            return await self._failed_try(delivery, message.reason, 1, None)
+            return await self._failed_try(delivery, message.reason, 1, None, tick)
         if isinstance(message, Skip):
-            async with self._db, self.database.session() as session:
-                await DeliveryRepository(session).mark_skipped(
-                    delivery.id, token, message.reason, self.clock.now())
+            now = self.clock.now()
+            await tick.write(lambda session: DeliveryRepository(session).mark_skipped(
+                delivery.id, token, message.reason, now))
             return _result(delivery, SKIPPED, message.reason)
         target = channel_ref(delivery)
         tries = 0
@@ -148,24 +187,25 @@ class Sender:
             nonlocal tries
             await self.pacer.wait(target)
             async with self._posts:
-                self.pacer.posting(target)
                 tries += 1
-                return await self.transports.send(target, message)
+                try:
+                    return await self.transports.send(target, message)
+                finally:
+                    self.pacer.posted(target)
 
         try:
             message_id = await self._with_retries(post)
         except DeliveryError as exc:
             if exc.permanent:
-                return await self._fail(delivery, str(exc), tries)
-            return await self._failed_try(delivery, str(exc), tries, exc.retry_after)
+                return await self._fail(delivery, str(exc), tries, tick)
+            return await self._failed_try(delivery, str(exc), tries, exc.retry_after, tick)
         except Exception as exc:
             log.exception("transport failed for delivery %s", delivery.id)
-            return await self._failed_try(delivery, repr(exc), tries, None)
-        async with self._db, self.database.session() as session:
-            recorded = await DeliveryRepository(session).mark_sent(
-                delivery.id, token, message_id, tries - 1, self.clock.now())
-        if not recorded:
-            log.warning("delivery %s was sent after its lease ran out", delivery.id)
+            return await self._failed_try(delivery, repr(exc), tries, None, tick)
+        record = asyncio.ensure_future(tick.record_sent(
+            SentRecord(delivery.id, token, message_id, tries - 1)))
+        record.add_done_callback(partial(_check_recorded, delivery.id))
+        recording.append(record)
         return _result(delivery, SENT, f"message {message_id}" if message_id else "")
 
     async def _with_retries(self, post: Callable[[], Awaitable[str | None]]) -> str | None:
@@ -180,35 +220,53 @@ class Sender:
         return result
 
     async def _failed_try(self, delivery: Delivery, error: str, tries: int,
-                          retry_after: float | None) -> DeliveryResult:
+                          retry_after: float | None, tick: _Tick) -> DeliveryResult:
         """A transient failure: try again later, or give up after ``max_attempts``."""
         attempts = delivery.attempts - 1 + tries
         if attempts >= self.policy.max_attempts:
-            return await self._fail(delivery, error, tries)
+            return await self._fail(delivery, error, tries, tick)
         now = self.clock.now()
         wait = max(retry_after or 0.0, backoff(attempts))
-        async with self._db, self.database.session() as session:
-            await DeliveryRepository(session).retry_later(
-                delivery.id, delivery.claim_token or "", error, tries - 1,
-                now + timedelta(seconds=wait), now)
+        await tick.write(lambda session: DeliveryRepository(session).retry_later(
+            delivery.id, delivery.claim_token or "", error, tries - 1,
+            now + timedelta(seconds=wait), now))
         log.info("delivery %s to %s will be retried in %.0f s: %s", delivery.id,
                  delivery.target, wait, error)
         return _result(delivery, RETRY, f"{error} (next try in {wait:.0f} s)")
 
-    async def _fail(self, delivery: Delivery, error: str, tries: int) -> DeliveryResult:
-        async with self._db, self.database.session() as session:
-            await DeliveryRepository(session).mark_failed(
-                delivery.id, delivery.claim_token or "", error, tries - 1, self.clock.now())
+    async def _fail(self, delivery: Delivery, error: str, tries: int,
+                    tick: _Tick) -> DeliveryResult:
+        now = self.clock.now()
+        await tick.write(lambda session: DeliveryRepository(session).mark_failed(
+            delivery.id, delivery.claim_token or "", error, tries - 1, now))
         log.warning("delivery %s (%s %s to %s) failed after %d attempts: %s", delivery.id,
                     delivery.kind, delivery.subject, delivery.target,
                     delivery.attempts - 1 + tries, error)
         return _result(delivery, FAILED, error)
 
-    async def _release(self, delivery: Delivery) -> DeliveryResult:
-        async with self._db, self.database.session() as session:
-            await DeliveryRepository(session).release(
-                delivery.id, delivery.claim_token or "", self.clock.now())
-        return _result(delivery, RETRY, "waiting for the channel's rate limit")
+
+@dataclass
+class _Tick:
+    """The shared-transaction channels of one tick's lanes."""
+
+    claim: GroupCommit[Sequence[int], Claimed]
+    record_sent: GroupCommit[SentRecord, None]
+    write: GroupCommit[Operation, object]
+
+    async def close(self) -> None:
+        for group in (self.claim, self.record_sent, self.write):
+            await group.close()
+
+
+def _check_recorded(delivery_id: int, record: asyncio.Future[None]) -> None:
+    if not record.cancelled() and record.exception() is not None:
+        log.error("delivery %s was sent but could not be recorded: %r (it may be sent again "
+                  "after its lease)", delivery_id, record.exception())
+
+
+async def _release(delivery: Delivery, now: datetime, session: AsyncSession) -> bool:
+    return await DeliveryRepository(session).release(
+        delivery.id, delivery.claim_token or "", now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.types import ChannelRef
@@ -46,6 +47,16 @@ class PlannedDelivery:
     @property
     def key(self) -> DeliveryKey:
         return (self.kind, self.subject, self.target.key, self.scheduled_at)
+
+
+@dataclass(frozen=True, slots=True)
+class SentRecord:
+    """A post the platform accepted: ``extra_attempts`` counts tries beyond the first."""
+
+    delivery_id: int
+    token: str
+    message_id: str | None
+    extra_attempts: int = 0
 
 
 def channel_ref(row: Delivery | ChannelSubscription) -> ChannelRef:
@@ -144,6 +155,23 @@ class DeliveryRepository:
                         extra_attempts: int, now: datetime) -> bool:
         return await self._finish(delivery_id, token, now, status=SENT, message_id=message_id,
                                   attempts=Delivery.attempts + extra_attempts, last_error="")
+
+    async def mark_sent_many(self, sent: Sequence[SentRecord], now: datetime) -> None:
+        """Record many posts the platforms accepted, in one statement.  A delivery whose
+        claim was taken over meanwhile (its token no longer matches) is left alone."""
+        if not sent:
+            return
+        table = cast(Table, Delivery.__table__)
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.claim_token == bindparam("b_token"))
+            .values(status=SENT, message_id=bindparam("b_message"), last_error="",
+                    attempts=table.c.attempts + bindparam("b_extra"), claim_token=None,
+                    lease_expires_at=None, updated_at=now)
+        )
+        await self.session.execute(stmt, [
+            {"b_id": r.delivery_id, "b_token": r.token, "b_message": r.message_id,
+             "b_extra": r.extra_attempts} for r in sent])
 
     async def mark_skipped(self, delivery_id: int, token: str, reason: str,
                            now: datetime) -> bool:
