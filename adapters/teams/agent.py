@@ -30,6 +30,7 @@ from adapters.teams.convert import (
     invoke_card,
     is_bot,
     submitted_form,
+    tenant_of,
     to_activity,
     to_incoming,
     welcome_incoming,
@@ -62,8 +63,8 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             return
         outcome = await self.dispatch(incoming)
         if outcome.reply is not None and not outcome.duplicate:
-            await turn_context.send_activity(
-                to_activity(outcome.reply, resubmit=submitted_form(activity)))
+            await turn_context.send_activity(to_activity(
+                outcome.reply, resubmit=submitted_form(activity), workspace=tenant_of(activity)))
         await self._deliver(outcome)
 
     async def on_adaptive_card_invoke(
@@ -82,7 +83,8 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
                 status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value=ALREADY_DONE)
         return AdaptiveCardInvokeResponse(
             status_code=HTTPStatus.OK, type=cards.CONTENT_TYPE,
-            value=invoke_card(outcome.reply, resubmit=submitted_form(activity)))
+            value=invoke_card(outcome.reply, resubmit=submitted_form(activity),
+                              workspace=tenant_of(activity)))
 
     async def on_conversation_update_activity(self, turn_context: Turn) -> None:
         activity: Activity = turn_context.activity
@@ -101,7 +103,8 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             return
         outcome = await self.dispatch(incoming)
         if outcome.reply is not None and not outcome.duplicate:
-            await turn_context.send_activity(to_activity(outcome.reply))
+            await turn_context.send_activity(
+                to_activity(outcome.reply, workspace=incoming.workspace))
 
     async def _remember(self, activity: Activity) -> None:
         """Refresh the stored reference; a failure here must not cost the person their

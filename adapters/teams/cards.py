@@ -19,8 +19,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.types import Button, Field, Form, FormInput, Item, Link, Reply
+from bot.types import Button, Field, Form, FormInput, Item, Link, Person, Reply
 
+PLATFORM = "teams"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 VERSION = "1.5"
@@ -66,9 +67,11 @@ def card(body: list[Json], actions: list[Json] | None = None) -> Json:
     return content
 
 
-def render_card(reply: Reply, *, resubmit: Form | None = None) -> Json:
+def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = "") -> Json:
     """The whole reply as one card.  ``resubmit`` is the form that was just submitted: when
-    the reply carries field errors but no form of its own, that form is shown again."""
+    the reply carries field errors but no form of its own, that form is shown again.
+    ``reply.mentions`` of Teams people in ``workspace`` (the tenant posted to) are @mentioned
+    — the only ``<at>`` tags a card ever holds; anyone else is named."""
     form = reply.form or (resubmit if reply.field_errors else None)
     body: list[Json] = []
     if reply.title:
@@ -81,6 +84,9 @@ def render_card(reply: Reply, *, resubmit: Form | None = None) -> Json:
         body.append(_item(item, execute=execute))
     if reply.file is not None:
         body.append(_text(f"{reply.file.filename} can't be sent in Teams.", subtle=True))
+    entities: list[Json] = []
+    if reply.mentions:
+        body.append(_mentions(reply.mentions, workspace, entities))
     if reply.footer:
         body.append(_text(reply.footer, subtle=True, spacing="Medium"))
     actions = [_button(button, execute=True) for button in reply.buttons]
@@ -89,7 +95,10 @@ def render_card(reply: Reply, *, resubmit: Form | None = None) -> Json:
     if form is not None:
         body += _form_body(form, reply.field_errors)
         actions.append(_submit(form))
-    return card(body or [_text(" ")], actions)
+    content = card(body or [_text(" ")], actions)
+    if entities:
+        content["msteams"] = {"entities": entities}
+    return content
 
 
 def is_plain(reply: Reply) -> bool:
@@ -97,7 +106,7 @@ def is_plain(reply: Reply) -> bool:
     return (bool(reply.text) and "\n" not in reply.text and not reply.title
             and not reply.fields and not reply.items and not reply.buttons
             and reply.link is None and reply.file is None and reply.form is None
-            and not reply.field_errors and not reply.footer)
+            and not reply.field_errors and not reply.footer and not reply.mentions)
 
 
 # ---------------------------------------------------------------------------- pieces
@@ -131,6 +140,21 @@ def _paragraphs(text: str, *, color: str | None = None) -> list[Json]:
         blocks.append(block)
         gap = False
     return blocks
+
+
+def _mentions(people: tuple[Person, ...], workspace: str, entities: list[Json]) -> Json:
+    names = []
+    for person in people:
+        name = escape_markdown(person.name)
+        if person.platform == PLATFORM and person.workspace == workspace and workspace:
+            tag = f"<at>{name}</at>"
+            entities.append({"type": "mention", "text": tag,
+                             "mentioned": {"id": person.user_id, "name": person.name}})
+            names.append(tag)
+        else:
+            names.append(name)
+    return {"type": "TextBlock", "text": "cc " + ", ".join(names), "wrap": True,
+            "isSubtle": True, "spacing": "Medium"}
 
 
 def _facts(fields: tuple[Field, ...]) -> Json:

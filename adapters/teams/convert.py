@@ -33,7 +33,7 @@ from bot.types import Action, Form, Incoming, Reply, Surface
 from storage.models.conversations import CHANNEL, GROUP_CHAT, PERSONAL
 from storage.repositories.conversations import ConversationRecord
 
-PLATFORM = "teams"
+PLATFORM = cards.PLATFORM
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
@@ -188,12 +188,14 @@ def submitted_form(activity: Activity) -> Form | None:
 
 
 # ---------------------------------------------------------------------------- outbound
-def to_activity(reply: Reply, *, resubmit: Form | None = None) -> Activity:
-    """A message activity: plain text where a card adds nothing, else one Adaptive Card."""
+def to_activity(reply: Reply, *, resubmit: Form | None = None,
+                workspace: str = "") -> Activity:
+    """A message activity for tenant ``workspace``: plain text where a card adds nothing,
+    else one Adaptive Card."""
     if cards.is_plain(reply):
         return Activity(type=ActivityTypes.message, text=cards.escape_markdown(reply.text),
                         text_format="markdown")
-    content = cards.render_card(reply, resubmit=resubmit)
+    content = cards.render_card(reply, resubmit=resubmit, workspace=workspace)
     activity = Activity(type=ActivityTypes.message, attachments=[
         Attachment(content_type=cards.CONTENT_TYPE, content=content)])
     summary = _summary(reply)
@@ -202,9 +204,10 @@ def to_activity(reply: Reply, *, resubmit: Form | None = None) -> Activity:
     return activity
 
 
-def invoke_card(reply: Reply, *, resubmit: Form | None = None) -> dict[str, Any]:
+def invoke_card(reply: Reply, *, resubmit: Form | None = None,
+                workspace: str = "") -> dict[str, Any]:
     """The card that replaces the pressed one (``Action.Execute`` always gets a card)."""
-    return cards.render_card(reply, resubmit=resubmit)
+    return cards.render_card(reply, resubmit=resubmit, workspace=workspace)
 
 
 def _summary(reply: Reply) -> str | None:

@@ -156,3 +156,19 @@ async def test_a_thread_posted_with_an_unreadable_answer_counts_as_posted(
     await copbot.send("personal_install.json")  # (its welcome is the garbled post)
     assert await send(copbot, person(ALICE_AAD), Reply(text="Hi")) is not None
     assert len(copbot.teams.posts) == 3
+
+
+async def test_mentions_notify_teams_people_and_name_everyone_else(copbot: Copbot) -> None:
+    await copbot.send("team_install.json")
+    olive = Person("teams", TENANT, OLIVE["aadObjectId"], "Olive *Organiser*")
+    elsewhere = Person("teams", "another-tenant", "cccccccc-0000-4000-8000-000000000c0c", "Cy")
+    sam = Person("slack", "T0001", "U0002", "Sam <at>")
+    await send(copbot, CHANNEL_REF, Reply(title="Can you help with Q3?", text="HES access?",
+                                          mentions=(olive, elsewhere, sam)))
+    (post,) = copbot.teams.posts
+    assert post.card is not None
+    tag = "<at>Olive \\*Organiser\\*</at>"
+    assert texts(post.card)[-1] == f"cc {tag}, Cy, Sam \\<at\\>"
+    assert post.card["msteams"]["entities"] == [{
+        "type": "mention", "text": tag,
+        "mentioned": {"id": OLIVE["aadObjectId"], "name": "Olive *Organiser*"}}]
