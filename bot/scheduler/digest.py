@@ -113,7 +113,20 @@ async def unanswered_questions(session: AsyncSession, scopes: Collection[str], n
     return Section(f"{_count(len(items), 'question')} still without an answer.", items)
 
 
-SECTIONS: tuple[SectionQuery, ...] = (upcoming_events, new_resources, unanswered_questions)
+async def waiting_for_the_network(session: AsyncSession, scopes: Collection[str],
+                                  now: datetime, policy: SchedulePolicy) -> Section:
+    """Questions put to the network that nobody has answered yet."""
+    from bot.scheduler.followups import waiting_questions
+
+    items = await waiting_questions(session, scopes, policy)
+    if not items:
+        return Section("")
+    return Section(f"{_count(len(items), 'question')} put to the network still "
+                   "waiting for an answer.", items)
+
+
+SECTIONS: tuple[SectionQuery, ...] = (upcoming_events, new_resources, unanswered_questions,
+                                      waiting_for_the_network)
 
 
 async def compose_digest(session: AsyncSession, delivery: Delivery, policy: SchedulePolicy,

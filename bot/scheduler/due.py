@@ -49,6 +49,8 @@ Planner = Callable[[AsyncSession, SchedulePolicy, datetime, datetime],
 PLANNERS: tuple[str, ...] = (
     "bot.scheduler.due:event_reminders",
     "bot.scheduler.due:digests",
+    "bot.scheduler.followups:question_followups",
+    "bot.scheduler.followups:faq_reviews",
 )
 
 

@@ -51,6 +51,8 @@ Composer = Callable[[AsyncSession, Delivery, SchedulePolicy, datetime], Awaitabl
 # of every tick) are composed in batches by ``compose_reminders``.
 COMPOSERS: dict[str, str] = {
     DIGEST: "bot.scheduler.digest:compose_digest",
+    "question_followup": "bot.scheduler.followups:compose_followup",
+    "faq_review": "bot.scheduler.followups:compose_review",
 }
 
 

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.types import ChannelRef
 from bot.types import Person as PersonRef
 from storage.models import Community, Person
-from storage.models.deliveries import QUESTIONS
+from storage.models.deliveries import QUESTIONS, Delivery
 from storage.models.knowledge import DRAFT, PUBLISHED, FaqEntry, QuestionLog
 from storage.models.network import (
     ACCEPTED,
@@ -102,6 +102,12 @@ class NetworkService:
             return None
         subject = await PostedMessageRepository(self.session).subject_of(
             channel.platform, channel.workspace, channel.conversation_id, channel.thread_id)
+        if subject is None:  # a question raised again by the scheduler
+            subject = (await self.session.execute(select(Delivery.subject).where(
+                Delivery.platform == channel.platform, Delivery.workspace == channel.workspace,
+                Delivery.conversation_id == channel.conversation_id,
+                Delivery.message_id == channel.thread_id,
+                Delivery.subject.startswith(SUBJECT_PREFIX)).limit(1))).scalar_one_or_none()
         if subject is None or not subject.startswith(SUBJECT_PREFIX):
             return None
         return int(subject[len(SUBJECT_PREFIX):])
