@@ -10,8 +10,9 @@ from bot.errors import InvalidFields, NotFound, UsageError
 from bot.services.library import (
     FaqFields,
     apply_faq,
+    chat_community,
     check_faq,
-    community_id,
+    id_taken,
     library_changed,
     new_faq,
 )
@@ -54,22 +55,12 @@ def _check_names(named: Mapping[str, str]) -> None:
                              for name in unknown})
 
 
-async def _community(ctx: Context, fields: FaqFields) -> int | None:
-    try:
-        return await community_id(ctx.session, fields.community, create=False)
-    except LookupError:
-        known = ", ".join(c.slug for c in await CommunityRepository(ctx.session).list())
-        raise InvalidFields({"community": f"there is no community called “{fields.community}” "
-                                          f"(try one of: {known})"}) from None
-
-
 async def _taken(ctx: Context, fields: FaqFields, entry: FaqEntry | None) -> None:
     if fields.external_id:
         other = (await FaqRepository(ctx.session).by_external_ids([fields.external_id])
                  ).get(fields.external_id)
         if other is not None and other is not entry:
-            raise InvalidFields({"id": f"{other.public_id} already has the id "
-                                       f"“{fields.external_id}”"})
+            raise id_taken(other.public_id, fields.external_id)
 
 
 async def add_entry(ctx: Context, args: Args) -> Reply:
@@ -81,7 +72,7 @@ async def add_entry(ctx: Context, args: Args) -> Reply:
     fields, problems = check_faq(args.named, id_field="id")
     if fields is None:
         raise InvalidFields(problems)
-    community = await _community(ctx, fields)
+    community = await chat_community(ctx.session, fields.community)
     await _taken(ctx, fields, None)
     entry = new_faq(fields, community, ctx.person_id, ctx.now())
     ctx.session.add(entry)
@@ -116,7 +107,7 @@ async def edit_entry(ctx: Context, args: Args) -> Reply:
     fields, problems = check_faq({**current, **args.named}, id_field="id")
     if fields is None:
         raise InvalidFields(problems)
-    community = await _community(ctx, fields)
+    community = await chat_community(ctx.session, fields.community)
     await _taken(ctx, fields, entry)
     apply_faq(entry, fields, community, ctx.now())
     await library_changed(ctx.session, ctx.settings, [entry])

@@ -12,8 +12,9 @@ from bot.services.knowledge import ResourceFilter, search_resources
 from bot.services.library import (
     ResourceFields,
     apply_resource,
+    chat_community,
     check_resource,
-    community_id,
+    id_taken,
     library_changed,
     new_resource,
 )
@@ -104,18 +105,12 @@ async def _checked(ctx: Context, values: Mapping[str, str], resource: Resource |
     fields, problems = check_resource(values, id_field="id")
     if fields is None:
         raise InvalidFields(problems)
-    try:
-        community = await community_id(ctx.session, fields.community, create=False)
-    except LookupError:
-        known = ", ".join(c.slug for c in await CommunityRepository(ctx.session).list())
-        raise InvalidFields({"community": f"there is no community called “{fields.community}” "
-                                          f"(try one of: {known})"}) from None
+    community = await chat_community(ctx.session, fields.community)
     if fields.external_id:
         other = (await ResourceRepository(ctx.session).by_external_ids([fields.external_id])
                  ).get(fields.external_id)
         if other is not None and other is not resource:
-            raise InvalidFields({"id": f"{other.public_id} already has the id "
-                                       f"“{fields.external_id}”"})
+            raise id_taken(other.public_id, fields.external_id)
     return fields, community
 
 

