@@ -29,6 +29,7 @@ from adapters.teams.convert import (
     conversation_kind,
     invoke_card,
     is_bot,
+    is_shared,
     submitted_form,
     tenant_of,
     to_activity,
@@ -64,7 +65,8 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         outcome = await self.dispatch(incoming)
         if outcome.reply is not None and not outcome.duplicate:
             await turn_context.send_activity(to_activity(
-                outcome.reply, resubmit=submitted_form(activity), workspace=tenant_of(activity)))
+                outcome.reply, resubmit=submitted_form(activity), workspace=tenant_of(activity),
+                shared=is_shared(activity)))
         await self._deliver(outcome)
 
     async def on_adaptive_card_invoke(
@@ -84,7 +86,7 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         return AdaptiveCardInvokeResponse(
             status_code=HTTPStatus.OK, type=cards.CONTENT_TYPE,
             value=invoke_card(outcome.reply, resubmit=submitted_form(activity),
-                              workspace=tenant_of(activity)))
+                              workspace=tenant_of(activity), shared=is_shared(activity)))
 
     async def on_conversation_update_activity(self, turn_context: Turn) -> None:
         activity: Activity = turn_context.activity

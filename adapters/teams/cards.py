@@ -6,9 +6,10 @@ mention someone (``<at>``) or trigger the card's ``{{DATE()}}`` functions.  Butt
 labels are never markdown in Adaptive Cards and are passed as they are.
 
 Buttons carry ``{"action_id": …, "value": …}``: pressing one is the same as typing
-``f"{action_id} {value}"``.  Cards about one thing use ``Action.Execute`` (Teams refreshes the
-card in place with the answer, e.g. Sign up → Cancel); buttons inside a list of several
-items use ``Action.Submit`` so the list stays and the answer arrives as a new message.
+``f"{action_id} {value}"``.  In a personal chat, cards about one thing use ``Action.Execute``
+(Teams refreshes the card in place with the answer, e.g. Sign up → Cancel); buttons inside a
+list of several items, and every button in a channel or group chat (where the card is
+everyone's), use ``Action.Submit`` so the card stays and the answer arrives as a new message.
 A form's submit also carries the form itself (``FORM_KEY``) so that validation errors can
 be shown on the same card without the server remembering anything.
 """
@@ -67,11 +68,14 @@ def card(body: list[Json], actions: list[Json] | None = None) -> Json:
     return content
 
 
-def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = "") -> Json:
+def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = "",
+                shared: bool = False) -> Json:
     """The whole reply as one card.  ``resubmit`` is the form that was just submitted: when
     the reply carries field errors but no form of its own, that form is shown again.
     ``reply.mentions`` of Teams people in ``workspace`` (the tenant posted to) are @mentioned
-    — the only ``<at>`` tags a card ever holds; anyone else is named."""
+    — the only ``<at>`` tags a card ever holds; anyone else is named.  In a ``shared``
+    conversation (a channel or group chat) buttons never replace the card, which everyone
+    sees: the answer to one person's press comes as a new message."""
     form = reply.form or (resubmit if reply.field_errors else None)
     body: list[Json] = []
     if reply.title:
@@ -79,7 +83,7 @@ def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
     body += _paragraphs(reply.text, color="Attention" if reply.field_errors and form else None)
     if reply.fields:
         body.append(_facts(reply.fields))
-    execute = len(reply.items) <= 1
+    execute = len(reply.items) <= 1 and not shared
     for item in reply.items:
         body.append(_item(item, execute=execute))
     if reply.file is not None:
@@ -89,7 +93,7 @@ def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
         body.append(_mentions(reply.mentions, workspace, entities))
     if reply.footer:
         body.append(_text(reply.footer, subtle=True, spacing="Medium"))
-    actions = [_button(button, execute=True) for button in reply.buttons]
+    actions = [_button(button, execute=not shared) for button in reply.buttons]
     if reply.link is not None and _safe_url(reply.link.url):
         actions.append(_open_url(reply.link))
     if form is not None:

@@ -75,6 +75,11 @@ def conversation_kind(activity: Activity) -> str:
     return GROUP_CHAT if conversation is not None and conversation.is_group else PERSONAL
 
 
+def is_shared(activity: Activity) -> bool:
+    """A channel or group chat: cards there are seen by everyone."""
+    return conversation_kind(activity) != PERSONAL
+
+
 def user_key(account: ChannelAccount | None) -> str:
     if account is None:
         return ""
@@ -188,14 +193,14 @@ def submitted_form(activity: Activity) -> Form | None:
 
 
 # ---------------------------------------------------------------------------- outbound
-def to_activity(reply: Reply, *, resubmit: Form | None = None,
-                workspace: str = "") -> Activity:
-    """A message activity for tenant ``workspace``: plain text where a card adds nothing,
-    else one Adaptive Card."""
+def to_activity(reply: Reply, *, resubmit: Form | None = None, workspace: str = "",
+                shared: bool = False) -> Activity:
+    """A message activity for tenant ``workspace`` (``shared``: a channel or group chat):
+    plain text where a card adds nothing, else one Adaptive Card."""
     if cards.is_plain(reply):
         return Activity(type=ActivityTypes.message, text=cards.escape_markdown(reply.text),
                         text_format="markdown")
-    content = cards.render_card(reply, resubmit=resubmit, workspace=workspace)
+    content = cards.render_card(reply, resubmit=resubmit, workspace=workspace, shared=shared)
     activity = Activity(type=ActivityTypes.message, attachments=[
         Attachment(content_type=cards.CONTENT_TYPE, content=content)])
     summary = _summary(reply)
@@ -204,10 +209,10 @@ def to_activity(reply: Reply, *, resubmit: Form | None = None,
     return activity
 
 
-def invoke_card(reply: Reply, *, resubmit: Form | None = None,
-                workspace: str = "") -> dict[str, Any]:
+def invoke_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = "",
+                shared: bool = False) -> dict[str, Any]:
     """The card that replaces the pressed one (``Action.Execute`` always gets a card)."""
-    return cards.render_card(reply, resubmit=resubmit, workspace=workspace)
+    return cards.render_card(reply, resubmit=resubmit, workspace=workspace, shared=shared)
 
 
 def _summary(reply: Reply) -> str | None:

@@ -111,8 +111,8 @@ class TeamsTransport:
     # ------------------------------------------------------------------------ posting
     async def _post(self, stored: StoredConversation, reference: ConversationReference,
                     reply: Reply) -> str | None:
-        activity = to_activity(reply, workspace=stored.workspace).apply_conversation_reference(
-            reference)
+        activity = to_activity(reply, workspace=stored.workspace, shared=stored.kind != PERSONAL)
+        activity = activity.apply_conversation_reference(reference)
         if stored.kind != PERSONAL:
             activity.recipient = None
         async with self._connector(stored, reference) as connector:
@@ -126,8 +126,8 @@ class TeamsTransport:
 
     async def _new_thread(self, stored: StoredConversation, reference: ConversationReference,
                           reply: Reply) -> str | None:
-        activity = to_activity(reply, workspace=stored.workspace).apply_conversation_reference(
-            reference)
+        activity = to_activity(reply, workspace=stored.workspace, shared=stored.kind != PERSONAL)
+        activity = activity.apply_conversation_reference(reference)
         activity.recipient = None
         params = ConversationParameters(
             is_group=True, bot=reference.agent, activity=activity,

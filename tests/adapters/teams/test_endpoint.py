@@ -242,3 +242,22 @@ async def test_pressing_sign_up_on_an_event_card_turns_it_into_cancel(copbot: Co
     card = answer.body["value"]
     assert texts(card)[0] == "You've given up your place at #1 Intro to SPC."
     assert [a["title"] for a in card["actions"]] == ["Sign up again"]
+
+
+async def test_in_a_channel_a_button_answers_with_a_new_message(copbot: Copbot) -> None:
+    """The channel's card is everyone's: Alice's Sign up must not turn it into her place."""
+    await copbot.send("personal_message.json", **AS_OLIVE, text=(
+        'event add title="Intro to SPC" start="2026-12-10 14:00" duration=90m capacity=5'))
+    copbot.teams.posts.clear()
+    await copbot.send("channel_mention.json", text="<at>copbot</at> event 1")
+    (post,) = copbot.teams.posts
+    assert post.card is not None
+    sign_up = next(a for a in post.card["actions"] if a["title"] == "Sign up")
+    assert sign_up["type"] == "Action.Submit" and "verb" not in sign_up
+
+    answer = await copbot.send("channel_mention.json", text=None, entities=None,
+                               value=sign_up["data"])
+    assert answer.status == 202
+    reply = copbot.teams.posts[-1]
+    assert reply.card is not None and texts(reply.card)[0] == "You're registered: #1 Intro to SPC"
+    assert reply.conversation_id.startswith(f"{CHANNEL};messageid=")
