@@ -120,9 +120,11 @@ async def warm(database: Database, settings: Settings) -> LibraryIndex:
 async def _build(session: AsyncSession, revision: int, kind: str,
                  synonyms: tuple[SynonymGroup, ...]) -> LibraryIndex:
     analyzer = Analyzer(synonyms)
-    published = await FaqRepository(session).published()
-    entries = [faq_text(e) for e in published]
-    external_ids = {e.id: e.external_id for e in published}
+    rows = await FaqRepository(session).published_texts()
+    entries = [FaqText(row.id, row.question, row.answer, tuple(row.alternates or ()),
+                       tuple(row.tags or ())) for row in rows]
+    external_ids = {row.id: row.external_id for row in rows}
+    del rows
     if kind == SEMANTIC:
         vectors = await entry_vectors(session, analyzer, entries)
         faq = FaqSearch(analyzer, entries, vectors=vectors, embed=embedding.encoder().encode)
@@ -151,9 +153,9 @@ async def entry_vectors(session: AsyncSession, analyzer: Analyzer,
     result: list[Any] = []
     stale: list[int] = []
     for position, entry in enumerate(entries):
-        row = stored.get(entry.key)
-        if row is not None and row.text_hash == hashes[position]:
-            result.append(np.frombuffer(row.vectors, dtype=np.float32)
+        found = stored.get(entry.key)
+        if found is not None and found[0] == hashes[position]:
+            result.append(np.frombuffer(found[1], dtype=np.float32)
                           .reshape(-1, embedding.DIMENSIONS))
         else:
             result.append(None)

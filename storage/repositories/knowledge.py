@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
@@ -52,14 +52,23 @@ class FaqRepository:
         result = await self.session.execute(select(FaqEntry).where(FaqEntry.id.in_(wanted)))
         return {e.id: e for e in result.scalars()}
 
-    async def published(self) -> Sequence[FaqEntry]:
+    async def published_texts(
+        self,
+    ) -> Sequence[Row[int, str | None, str, str, list[str], list[str]]]:
+        """What the search index needs of each published entry, as plain rows (no ORM
+        objects: a large library is read whole when the index is built)."""
         result = await self.session.execute(
-            select(FaqEntry).where(FaqEntry.status == PUBLISHED).order_by(FaqEntry.id))
-        return result.scalars().all()
+            select(FaqEntry.id, FaqEntry.external_id, FaqEntry.question, FaqEntry.answer,
+                   FaqEntry.alternates, FaqEntry.tags)
+            .where(FaqEntry.status == PUBLISHED).order_by(FaqEntry.id))
+        return result.all()
 
-    async def vectors(self, model: str) -> dict[int, FaqVector]:
-        result = await self.session.execute(select(FaqVector).where(FaqVector.model == model))
-        return {v.faq_entry_id: v for v in result.scalars()}
+    async def vectors(self, model: str) -> dict[int, tuple[str, bytes]]:
+        """Stored embeddings by entry id: (hash of the texts embedded, float32 bytes)."""
+        result = await self.session.execute(
+            select(FaqVector.faq_entry_id, FaqVector.text_hash, FaqVector.vectors)
+            .where(FaqVector.model == model))
+        return {entry_id: (text_hash, data) for entry_id, text_hash, data in result}
 
     async def save_vectors(self, entry_id: int, model: str, text_hash: str, data: bytes) -> None:
         stmt = upsert_insert(self.session, FaqVector).values(
