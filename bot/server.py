@@ -60,11 +60,20 @@ async def serve(runtime: Runtime, host: str, port: int,
                 ready: Callable[[int], None] | None = None) -> None:
     """Run until SIGTERM or SIGINT, then shut down gracefully."""
     await runtime.start()
-    app = await create_app(runtime)
+    try:
+        app = await create_app(runtime)
+    except BaseException:
+        await runtime.stop()  # an adapter refused its settings: close the database
+        raise
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        await runtime.stop()
+        raise
     scheduler = await start_scheduler(runtime.settings, runtime.database, runtime.transports,
                                       runtime.clock)  # None when COPBOT_SCHEDULER=off
     stop = asyncio.Event()

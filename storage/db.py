@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# How long a unit of work waits for SQLite's single writer before giving up.
+WRITER_WAIT = 30.0
 
 # Errors that mean "the database cannot be reached", as opposed to a bug in a query.
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
@@ -74,12 +76,26 @@ class Database:
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite allows one writer; every unit of work begins IMMEDIATE.  Queueing them here
+        # avoids SQLite's busy handler, which sleeps in growing steps while it waits (seconds
+        # of tail latency under load).  Other processes still queue on the busy timeout.
+        self._writer: asyncio.Lock | None = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed if the block succeeds, rolled back if it raises."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """One unit of work: committed if the block succeeds, rolled back if it raises.
+        Never open one unit of work inside another in the same task."""
+        if self._writer is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with asyncio.timeout(WRITER_WAIT):
+            await self._writer.acquire()
+        try:
+            async with self.sessions() as session, session.begin():
+                yield session
+        finally:
+            self._writer.release()
 
     async def ping(self) -> bool:
         """True when a trivial query succeeds within a few seconds."""
