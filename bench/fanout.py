@@ -263,8 +263,8 @@ def main() -> int:
     parser.add_argument("--communities", type=int, default=20,
                         help="channels and events are spread over this many communities")
     parser.add_argument("--database-url", default="",
-                        help="e.g. postgresql+asyncpg://postgres@127.0.0.1/bench (default: "
-                        "SQLite in a temporary directory)")
+                        help="an empty database, e.g. postgresql+asyncpg://postgres@127.0.0.1/"
+                        "bench (default: SQLite in a temporary directory)")
     return asyncio.run(run(parser.parse_args()))
 
 

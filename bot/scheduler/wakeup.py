@@ -55,9 +55,9 @@ class Wakeup:
         # APScheduler keeps real time; the tick itself reads the injected clock.  The first
         # tick runs at once: it records what was missed while nothing ran.
         scheduler.add_job(self._wake, IntervalTrigger(seconds=TICK_SECONDS, timezone=policy.zone),
-                          id="tick", max_instances=1, coalesce=True, misfire_grace_time=None,
+                          id="tick", max_instances=2, coalesce=True, misfire_grace_time=None,
                           next_run_time=datetime.now(UTC))
-        scheduler.add_job(self._wake, digest_trigger(policy), id="digest", max_instances=1,
+        scheduler.add_job(self._wake, digest_trigger(policy), id="digest", max_instances=2,
                           coalesce=True, misfire_grace_time=None)
         scheduler.start()
         self._scheduler = scheduler
@@ -77,6 +77,9 @@ class Wakeup:
                 await asyncio.wait(pending)
 
     async def _wake(self) -> None:
+        if self._lock.locked():  # a long tick is still sending; the next one catches up
+            log.debug("scheduler tick still running; this wake-up is skipped")
+            return
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)

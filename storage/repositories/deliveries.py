@@ -135,17 +135,27 @@ class DeliveryRepository:
         of several concurrent claimers exactly one matches each row.
         """
         ids = list(ids)
+        claimable = (Delivery.id.in_(ids), Delivery.status == PENDING,
+                     Delivery.next_attempt_at <= now,
+                     or_(Delivery.lease_expires_at.is_(None), Delivery.lease_expires_at <= now))
+        # On PostgreSQL, rows another scheduler is claiming this instant are skipped rather
+        # than waited for (SQLite has one writer at a time and no FOR UPDATE).  Two plain
+        # statements, not a subquery: PostgreSQL may plan that as a nested loop when its
+        # statistics lag behind a burst of new deliveries.
+        free = (await self.session.execute(
+            select(Delivery.id).where(*claimable).with_for_update(skip_locked=True)
+        )).scalars().all()
+        if not free:
+            return []
         await self.session.execute(
             update(Delivery)
-            .where(Delivery.id.in_(ids), Delivery.status == PENDING,
-                   Delivery.next_attempt_at <= now,
-                   or_(Delivery.lease_expires_at.is_(None), Delivery.lease_expires_at <= now))
+            .where(Delivery.id.in_(free), *claimable[1:])
             .values(claim_token=token, lease_expires_at=now + lease,
                     attempts=Delivery.attempts + 1, updated_at=now)
             .execution_options(synchronize_session=False)
         )
         result = await self.session.execute(
-            select(Delivery).where(Delivery.id.in_(ids), Delivery.claim_token == token)
+            select(Delivery).where(Delivery.id.in_(free), Delivery.claim_token == token)
             .order_by(Delivery.scheduled_at, Delivery.id)
             .execution_options(populate_existing=True)
         )
