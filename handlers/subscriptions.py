@@ -4,12 +4,13 @@ questions for the network, by community.  Organisers run these in the channel co
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import UsageError
 from bot.services.communities import resolve_community
-from bot.types import Reply
+from bot.types import ChannelRef, Reply
 from storage.models.deliveries import (
     ALL_COMMUNITIES,
     DIGESTS,
@@ -26,6 +27,15 @@ KIND_NAMES = {
     QUESTIONS: "questions for the network",
 }
 USAGE_WORDS = "[community|all] [reminders|digest|questions|all]"
+
+
+def this_channel(ctx: Context) -> ChannelRef:
+    """The channel the command was typed in, as a place to post to later.
+
+    Without its thread: a mention in a channel arrives with a thread of its own (Slack
+    answers top-level mentions in a thread, and every Teams channel post starts one), and
+    scheduled posts belong in the channel, not under the message that subscribed it."""
+    return replace(ctx.incoming.channel_ref, thread_id=None)
 
 
 async def _parse(ctx: Context, args: Args) -> tuple[str | None, list[str] | None]:
@@ -68,7 +78,7 @@ async def subscribe(ctx: Context, args: Args) -> Reply:
     community, kinds = await _parse(ctx, args)
     community = community or ALL_COMMUNITIES
     kinds = kinds or list(SUBSCRIPTION_KINDS)
-    channel = ctx.incoming.channel_ref
+    channel = this_channel(ctx)
     added = await SubscriptionRepository(ctx.session).add(channel, community, kinds, ctx.now())
     scope = await _community_name(ctx, community)
     if not added:
@@ -81,7 +91,7 @@ async def unsubscribe(ctx: Context, args: Args) -> Reply:
     community, kinds = await _parse(ctx, args)
     if community == ALL_COMMUNITIES:
         community = None  # "unsubscribe all": every community
-    channel = ctx.incoming.channel_ref
+    channel = this_channel(ctx)
     removed = await SubscriptionRepository(ctx.session).remove(channel, community, kinds)
     if not removed:
         return Reply(text="This channel had no subscription like that; nothing changed. Type "
@@ -94,7 +104,7 @@ async def unsubscribe(ctx: Context, args: Args) -> Reply:
 
 
 async def list_subscriptions(ctx: Context, args: Args) -> Reply:
-    rows = await SubscriptionRepository(ctx.session).for_channel(ctx.incoming.channel_ref)
+    rows = await SubscriptionRepository(ctx.session).for_channel(this_channel(ctx))
     if not rows:
         return Reply(text="This channel has no subscriptions. Use subscribe "
                           f"{USAGE_WORDS} here to add one.")

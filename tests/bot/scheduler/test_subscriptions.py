@@ -44,15 +44,21 @@ async def test_a_subscription_can_name_a_community_and_kinds(bot: TestBot) -> No
         "the Analysis community: seminar reminders and the weekly digest"]
 
 
-async def test_a_thread_subscription_stores_the_thread(bot: TestBot) -> None:
-    incoming = bot.incoming("subscribe digest", as_="olive", surface=Surface.MENTION,
-                            channel="C-general")
-    await bot.send(replace(incoming, thread_id="1700000000.000100"))
-    in_thread = replace(bot.incoming("subscriptions", as_="olive", channel="C-general"),
-                        thread_id="1700000000.000100")
-    assert (await bot.send(in_thread)).text == "all communities: the weekly digest"
+async def test_a_subscription_made_in_a_thread_is_for_the_whole_channel(
+        bot: TestBot, clock: FixedClock) -> None:
+    # A Slack mention is answered in a thread (its own); a Teams channel post starts one.
+    mention = replace(bot.incoming("subscribe reminders", as_="olive", surface=Surface.MENTION,
+                                   channel="C-general"), thread_id="1700000000.000100")
+    await bot.send(mention)
     outside = await bot.say("subscriptions", as_="olive", channel="C-general")
-    assert outside.text.startswith("This channel has no subscriptions.")
+    assert outside.text == "all communities: seminar reminders"
+
+    await add_event(bot.runtime.database, clock.now() + timedelta(hours=1),
+                    created_at=clock.now())
+    console = ScriptedTransport("console", clock)
+    await scheduler(bot.runtime.database, bot.runtime.settings, clock, console).tick()
+    [post] = console.posts
+    assert post.target == ChannelRef("console", "", "C-general")  # not in the thread
 
 
 async def test_unsubscribe_removes_what_is_named(bot: TestBot) -> None:
