@@ -19,7 +19,12 @@ from bot.types import ChannelRef
 from storage.db import Database
 from tests.adapters.slack.conftest import fake_slack  # noqa: F401 (a fixture)
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.adapters.teams.conftest import Copbot, copbot, fake_teams  # noqa: F401 (fixtures)
+from tests.adapters.teams.conftest import (  # noqa: F401 (fixtures)
+    OLIVE,
+    Copbot,
+    copbot,
+    fake_teams,
+)
 from tests.adapters.teams.fake_connector import TENANT
 from tests.adapters.teams.test_endpoint import TEAM
 from tests.bot.scheduler.support import (
@@ -144,3 +149,21 @@ async def test_teams_429_then_success_posts_once(
     assert "starts in 59 minutes" in str(accepted.card)  # composed when it was sent
     [row] = await deliveries(database)
     assert (row.status, row.attempts) == ("sent", 2)
+
+
+async def test_teams_an_organiser_subscribes_a_channel_by_mention_and_it_gets_reminders(
+        copbot: Copbot, clock: FixedClock) -> None:  # noqa: F811
+    seminars = "19:seminars-4f1e@thread.tacv2"
+    answer = await copbot.send("channel_mention.json", text="<at>copbot</at> subscribe reminders\n",
+                               **{"from": OLIVE})
+    assert answer.status in (200, 202)
+    reply = copbot.teams.posts[-1]
+    assert "this channel now gets seminar reminders" in str(reply.activity)
+    before = len(copbot.teams.posts)
+    database = copbot.runtime.database
+    await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
+    await _posts(database, copbot.runtime.settings, clock).tick()
+    [post] = copbot.teams.posts[before:]
+    assert post.path.endswith("/teams/v3/conversations")  # a new thread in the channel
+    assert post.body["channelData"]["channel"]["id"] == seminars
+    assert "starts in 1 hour" in str(post.card)
