@@ -33,11 +33,10 @@ class PeopleRepository:
         stmt = upsert_insert(self.session, Person).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform", "workspace", "user_id"], set_=update
-        )
-        await self.session.execute(stmt)
-        found = await self.find(person.platform, person.workspace, person.user_id)
-        assert found is not None
-        return found
+        ).returning(Person).execution_options(populate_existing=True)
+        # One round trip: both dialects return the inserted or updated row.
+        result = await self.session.execute(stmt)
+        return result.scalar_one()
 
     async def find(self, platform: str, workspace: str, user_id: str) -> Person | None:
         result = await self.session.execute(
