@@ -36,7 +36,8 @@ class PeopleRepository:
         ).returning(Person).execution_options(populate_existing=True)
         # One round trip: both dialects return the inserted or updated row.
         result = await self.session.execute(stmt)
-        return result.scalar_one()
+        row: Person = result.scalar_one()
+        return row
 
     async def find(self, platform: str, workspace: str, user_id: str) -> Person | None:
         result = await self.session.execute(
