@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("status IN ('pending', 'sent', 'failed', 'skipped')",
-                           name="ck_deliveries_status_known"),
+                           name=op.f("ck_deliveries_status_known")),
         sa.ForeignKeyConstraint(["event_id"], ["events.id"], ondelete="CASCADE",
                                 name="fk_deliveries_event_id_events"),
         sa.PrimaryKeyConstraint("id", name="pk_deliveries"),
