@@ -66,3 +66,29 @@ async def test_a_question_travels_to_the_experts_and_back(slack: SlackDriver) ->
     assert in_thread.params["thread_ts"] == card.answer["ts"]
     assert to_asker.params["channel"] in (USER, "D024BE91L")
     assert "qicharts2" in str(to_asker.blocks)
+
+    # The asker presses "This answered it"; an organiser approves the draft; from then on the
+    # same question, and one worded differently, are answered directly.
+    [accept] = [e for b in to_asker.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert accept["action_id"] == "accept"
+    press = payload("block_actions")
+    press["container"].update(channel_id="D024BE91L", is_ephemeral=False)
+    press["channel"] = {"id": "D024BE91L", "name": "directmessage"}
+    press["actions"][0].update(action_id=accept["action_id"], value=accept["value"])
+    press["response_url"] = fake.response_url("accept")
+    await slack.interaction(press)
+    accepted = (await fake.wait_for("respond", 2))[1]
+    assert "draft FAQ entry F1" in accepted.params["text"]
+    approved = await slack.command("faq approve F1", user_id=ORGANISER)
+    assert "F1 is published" in approved.json["text"]
+
+    sent_before = len(fake.calls_to("chat.postMessage", ok_only=True))
+    for n, wording in enumerate(("How do I draw SPC charts for A&amp;E waits?",
+                                 "what's the way to make SPC charts of A&amp;E waiting times")):
+        again = payload("message_im")
+        again["event"].update(text=wording, ts=f"1700000200.00000{n}")
+        again["event_id"] = f"Ev-again-{n}"
+        await slack.event(again)
+        answer = (await fake.wait_for("chat.postMessage", sent_before + n + 1))[-1]
+        assert "qicharts2" in str(answer.blocks), wording
+        assert "don't have an answer" not in str(answer.blocks)
