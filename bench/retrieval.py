@@ -306,7 +306,8 @@ def main() -> int:
     semantic = embedding.available()
     print(f"retrieval benchmark: {len(faq)} FAQ entries, {len(questions)} questions "
           f"({args.data}); semantic extra {'installed' if semantic else 'NOT installed'}; "
-          f"{os.cpu_count()} CPUs")
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (figures from a busy "
+          "machine are slower)")
     passed: list[bool] = []
     results: dict[str, Result] = {}
     with tempfile.TemporaryDirectory(prefix="copbot-bench-") as tmp:

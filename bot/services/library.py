@@ -25,6 +25,7 @@ from bot.services.knowledge_index import (
     faq_text,
 )
 from bot.settings import Settings
+from bot.timefmt import parse_date
 from storage.models.knowledge import PUBLISHED, RESOURCE_TYPES, FaqEntry, Resource
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.knowledge import SearchRevisionRepository
@@ -70,13 +71,6 @@ def url_problem(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
         return f"{url!r} is not a web link (it should start with https://)"
     return None
-
-
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date like 2026-03-31") from None
 
 
 def _limited(values: Mapping[str, str], name: str, limit: int,
