@@ -61,68 +61,75 @@ def _backends() -> list[str]:
     return ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
-@pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """A scratch PostgreSQL database for this test session, dropped at the end."""
+def _pg_admin(server_url: str, *statements: str) -> None:
+    """Run ``statements`` (CREATE/DROP DATABASE) on the server of ``server_url``."""
     import asyncio
 
     import asyncpg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(server_url).set(drivername="postgresql").render_as_string(
+        hide_password=False)
+
+    async def run() -> None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            for statement in statements:
+                await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A scratch PostgreSQL database for this test session, migrated once and used as the
+    template every PostgreSQL test database is copied from; dropped at the end."""
+    import asyncio
+
     from sqlalchemy.engine import make_url
 
     if not POSTGRES_URL:
         pytest.skip("COPBOT_TEST_POSTGRES_URL is not set")
-    url = make_url(POSTGRES_URL)
     name = f"copbot_test_{uuid.uuid4().hex[:10]}"
-
-    def dsn(database: str | None) -> str:
-        return url.set(drivername="postgresql", database=database).render_as_string(
-            hide_password=False)
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(dsn(url.database))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    _pg_admin(POSTGRES_URL, f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        template = Database(url)
+        asyncio.run(_migrate_and_close(template))
+        yield url
     finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _pg_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-_pg_schema_counter = iter(range(1_000_000))
+async def _migrate_and_close(database: Database) -> None:
+    try:
+        await database.upgrade()
+    finally:
+        await database.dispose()
+
+
+_pg_database_counter = iter(range(1_000_000))
 
 
 @pytest.fixture(params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL for an empty database of each configured kind."""
+    """A URL for a database of each configured kind, migrated (PostgreSQL: a copy of the
+    session's migrated template) or empty (SQLite)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
         return
-    import asyncio
-
-    import asyncpg
     from sqlalchemy.engine import make_url
 
     server: str = request.getfixturevalue("postgres_server_url")
     url = make_url(server)
-    name = f"{url.database}_{next(_pg_schema_counter)}"
-    plain = url.set(drivername="postgresql")
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(plain.render_as_string(hide_password=False))
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    name = f"{url.database}_{next(_pg_database_counter)}"
+    _pg_admin(POSTGRES_URL, f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
     try:
         yield url.set(database=name).render_as_string(hide_password=False)
     finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _pg_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
