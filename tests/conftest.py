@@ -83,9 +83,9 @@ def _pg_admin(server_url: str, *statements: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """A scratch PostgreSQL database for this test session, migrated once and used as the
-    template every PostgreSQL test database is copied from; dropped at the end."""
+def postgres_template_url() -> Iterator[str]:
+    """A PostgreSQL database for this test session, migrated once: the template every
+    PostgreSQL test database is copied from (tests never connect to it); dropped at the end."""
     import asyncio
 
     from sqlalchemy.engine import make_url
@@ -113,6 +113,24 @@ async def _migrate_and_close(database: Database) -> None:
 _pg_database_counter = iter(range(1_000_000))
 
 
+def _pg_copy(template_url: str) -> Iterator[str]:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(template_url)
+    name = f"{url.database}_{next(_pg_database_counter)}"
+    _pg_admin(POSTGRES_URL, f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        _pg_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_server_url(postgres_template_url: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for tests that need PostgreSQL itself."""
+    yield from _pg_copy(postgres_template_url)
+
+
 @pytest.fixture(params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL for a database of each configured kind, migrated (PostgreSQL: a copy of the
@@ -120,16 +138,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'copbot.db'}"
         return
-    from sqlalchemy.engine import make_url
-
-    server: str = request.getfixturevalue("postgres_server_url")
-    url = make_url(server)
-    name = f"{url.database}_{next(_pg_database_counter)}"
-    _pg_admin(POSTGRES_URL, f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        _pg_admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from _pg_copy(request.getfixturevalue("postgres_template_url"))
 
 
 @pytest.fixture
