@@ -68,7 +68,7 @@ class Encoder:
 
     def __init__(self, path: Path) -> None:
         import numpy as np
-        from safetensors.numpy import load_file
+        from safetensors import safe_open
         from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
         from tokenizers import Tokenizer
 
@@ -78,35 +78,34 @@ class Encoder:
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.no_padding()
         self._tokenizer = tokenizer
-        weights = load_file(str(path / "model.safetensors"))
+        # Tensor by tensor, kept as stored ((out, in) matrices are used transposed, which
+        # BLAS does without a copy): the weights take their 90 MB once, not twice.
+        with safe_open(str(path / "model.safetensors"), framework="numpy") as weights:
+            def w(name: str) -> Any:
+                return np.asarray(weights.get_tensor(name), dtype=np.float32)
 
-        def w(name: str) -> Any:
-            return weights[name].astype(np.float32)
-
-        self._words = w("embeddings.word_embeddings.weight")
-        self._positions = w("embeddings.position_embeddings.weight")
-        self._token_type = w("embeddings.token_type_embeddings.weight")[0]
-        self._norm = (w("embeddings.LayerNorm.weight"), w("embeddings.LayerNorm.bias"))
-        self._layers = []
-        for i in range(6):
-            p = f"encoder.layer.{i}."
-            attention = p + "attention."
-            qkv = np.concatenate([w(attention + f"self.{n}.weight") for n in ("query", "key",
-                                                                              "value")])
-            qkv_bias = np.concatenate([w(attention + f"self.{n}.bias") for n in ("query", "key",
-                                                                                 "value")])
-            self._layers.append(_Layer(
-                qkv=np.ascontiguousarray(qkv.T), qkv_bias=qkv_bias,
-                out=np.ascontiguousarray(w(attention + "output.dense.weight").T),
-                out_bias=w(attention + "output.dense.bias"),
-                norm1=(w(attention + "output.LayerNorm.weight"),
-                       w(attention + "output.LayerNorm.bias")),
-                up=np.ascontiguousarray(w(p + "intermediate.dense.weight").T),
-                up_bias=w(p + "intermediate.dense.bias"),
-                down=np.ascontiguousarray(w(p + "output.dense.weight").T),
-                down_bias=w(p + "output.dense.bias"),
-                norm2=(w(p + "output.LayerNorm.weight"), w(p + "output.LayerNorm.bias")),
-            ))
+            self._words = w("embeddings.word_embeddings.weight")
+            self._positions = w("embeddings.position_embeddings.weight")[:MAX_TOKENS].copy()
+            self._token_type = w("embeddings.token_type_embeddings.weight")[0].copy()
+            self._norm = (w("embeddings.LayerNorm.weight"), w("embeddings.LayerNorm.bias"))
+            self._layers = []
+            for i in range(6):
+                p = f"encoder.layer.{i}."
+                attention = p + "attention."
+                parts = ("query", "key", "value")
+                self._layers.append(_Layer(
+                    qkv=np.concatenate([w(f"{attention}self.{n}.weight") for n in parts]),
+                    qkv_bias=np.concatenate([w(f"{attention}self.{n}.bias") for n in parts]),
+                    out=w(attention + "output.dense.weight"),
+                    out_bias=w(attention + "output.dense.bias"),
+                    norm1=(w(attention + "output.LayerNorm.weight"),
+                           w(attention + "output.LayerNorm.bias")),
+                    up=w(p + "intermediate.dense.weight"),
+                    up_bias=w(p + "intermediate.dense.bias"),
+                    down=w(p + "output.dense.weight"),
+                    down_bias=w(p + "output.dense.bias"),
+                    norm2=(w(p + "output.LayerNorm.weight"), w(p + "output.LayerNorm.bias")),
+                ))
 
     def encode(self, texts: list[str], *, batch_size: int = 32) -> Any:
         """An (n, 384) float32 array of unit vectors, one row per text."""
@@ -146,7 +145,7 @@ class Encoder:
         # Padding positions get a large negative score so attention ignores them.
         bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for layer in self._layers:
-            qkv = x @ layer.qkv + layer.qkv_bias
+            qkv = x @ layer.qkv.T + layer.qkv_bias
             q, k, v = (qkv[..., i * DIMENSIONS:(i + 1) * DIMENSIONS]
                        .reshape(batch, width, heads, size).transpose(0, 2, 1, 3)
                        for i in range(3))
@@ -155,9 +154,9 @@ class Encoder:
             attention = np.exp(scores)
             attention /= attention.sum(axis=-1, keepdims=True)
             context = (attention @ v).transpose(0, 2, 1, 3).reshape(batch, width, DIMENSIONS)
-            x = _layer_norm(np, x + context @ layer.out + layer.out_bias, *layer.norm1)
-            hidden = _gelu(np, x @ layer.up + layer.up_bias)
-            x = _layer_norm(np, x + hidden @ layer.down + layer.down_bias, *layer.norm2)
+            x = _layer_norm(np, x + context @ layer.out.T + layer.out_bias, *layer.norm1)
+            hidden = _gelu(np, x @ layer.up.T + layer.up_bias)
+            x = _layer_norm(np, x + hidden @ layer.down.T + layer.down_bias, *layer.norm2)
         pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)[:, None]
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return (pooled / norms).astype(np.float32)
