@@ -13,6 +13,7 @@ Import this module only after :func:`available` says yes.
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -84,7 +85,9 @@ class Encoder:
             def w(name: str) -> Any:
                 return np.asarray(weights.get_tensor(name), dtype=np.float32)
 
-            self._words = w("embeddings.word_embeddings.weight")
+            # 30,522 rows of which a question touches a dozen: read from the file on demand.
+            self._words = _mapped(np, path / "model.safetensors",
+                                  "embeddings.word_embeddings.weight")
             self._positions = w("embeddings.position_embeddings.weight")[:MAX_TOKENS].copy()
             self._token_type = w("embeddings.token_type_embeddings.weight")[0].copy()
             self._norm = (w("embeddings.LayerNorm.weight"), w("embeddings.LayerNorm.bias"))
@@ -160,6 +163,20 @@ class Encoder:
         pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)[:, None]
         norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return (pooled / norms).astype(np.float32)
+
+
+def _mapped(np: Any, path: Path, name: str) -> Any:
+    """One float32 tensor of a .safetensors file, memory-mapped read-only (the format: an
+    8-byte little-endian header length, a JSON header of dtype/shape/offsets, the data)."""
+    with path.open("rb") as f:
+        size = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(size))
+    info = header[name]
+    if info["dtype"] != "F32":
+        raise ValueError(f"{name} in {path} is {info['dtype']}, expected F32")
+    start, _ = info["data_offsets"]
+    return np.memmap(path, dtype="<f4", mode="r", offset=8 + size + start,
+                     shape=tuple(info["shape"]))
 
 
 def _layer_norm(np: Any, x: Any, weight: Any, bias: Any) -> Any:
