@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
@@ -117,42 +117,35 @@ class ConversationRepository:
 
     async def rename_channel(self, platform: str, workspace: str, conversation_id: str,
                              name: str, now: datetime) -> bool:
-        result = await self.session.execute(
-            update(StoredConversation).where(
-                StoredConversation.platform == platform,
-                StoredConversation.workspace == workspace,
-                StoredConversation.conversation_id == conversation_id,
-            ).values(channel_name=name, updated_at=now))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(await self._set(platform, workspace,
+                                    StoredConversation.conversation_id == conversation_id,
+                                    channel_name=name, updated_at=now))
 
     async def rename_team(self, platform: str, workspace: str, team_id: str, name: str,
                           now: datetime) -> int:
-        result = await self.session.execute(
-            update(StoredConversation).where(
-                StoredConversation.platform == platform,
-                StoredConversation.workspace == workspace,
-                StoredConversation.team_id == team_id,
-            ).values(team_name=name, updated_at=now))
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        return await self._set(platform, workspace, StoredConversation.team_id == team_id,
+                               team_name=name, updated_at=now)
 
     async def deactivate(self, platform: str, workspace: str, conversation_id: str,
                          now: datetime) -> bool:
         """The bot left (or lost access to) one conversation."""
-        result = await self.session.execute(
-            update(StoredConversation).where(
-                StoredConversation.platform == platform,
-                StoredConversation.workspace == workspace,
-                StoredConversation.conversation_id == conversation_id,
-            ).values(active=False, updated_at=now))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(await self._set(platform, workspace,
+                                    StoredConversation.conversation_id == conversation_id,
+                                    active=False, updated_at=now))
 
     async def deactivate_team(self, platform: str, workspace: str, team_id: str,
                               now: datetime) -> int:
         """The bot was removed from a team: every channel of it."""
+        return await self._set(platform, workspace, StoredConversation.team_id == team_id,
+                               active=False, updated_at=now)
+
+    async def _set(self, platform: str, workspace: str, which: ColumnElement[bool],
+                   **values: Any) -> int:
+        """Update the matching conversations of one workspace; returns how many."""
         result = await self.session.execute(
             update(StoredConversation).where(
                 StoredConversation.platform == platform,
                 StoredConversation.workspace == workspace,
-                StoredConversation.team_id == team_id,
-            ).values(active=False, updated_at=now))
+                which,
+            ).values(**values))
         return int(result.rowcount)  # type: ignore[attr-defined]
