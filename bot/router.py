@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.commands import Args, CommandRegistry, FreeText, ParsedCommand, Unknown
 from bot.context import Context
-from bot.errors import NotAllowed, UsageError, UserError
+from bot.errors import InvalidFields, NotAllowed, UsageError, UserError
 from bot.settings import Settings
 from bot.types import Incoming, Outcome, Reply
 from storage.db import Database, is_unavailable
@@ -128,8 +128,6 @@ def _unknown_reply(unknown: Unknown) -> Reply:
 
 
 def _user_error_reply(exc: UserError) -> Reply:
-    from bot.errors import InvalidFields
-
     if isinstance(exc, InvalidFields):
         return Reply(text=exc.message, field_errors=exc.errors)
     return Reply(text=exc.message)

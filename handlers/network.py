@@ -10,10 +10,11 @@ from __future__ import annotations
 from bot.commands import Args, Command, CommandRegistry, Handler
 from bot.context import Context
 from bot.errors import UsageError
-from bot.services.network import Escalated, NetworkService, person_ref, subject_for
+from bot.services.network import Escalated, NetworkService, subject_for
 from bot.types import Button, Field, Form, FormInput, Item, Reply, Surface
 from storage.models import Person
 from storage.repositories.knowledge import parse_public_id
+from storage.repositories.people import person_ref
 
 
 def _question_id(args: Args) -> int:

@@ -8,7 +8,6 @@ Both are planned like reminders — due times computed from our own tables, one 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -19,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.reminders import Skip
-from bot.scheduler.timing import _from_wall_clock
+from bot.scheduler.timing import from_wall_clock
 from bot.services.network import SUBJECT_PREFIX
 from bot.types import Button, ChannelRef, Field, Item, Reply
 from storage.models import Community
@@ -41,15 +40,15 @@ def add_working_days(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
         local += timedelta(days=1)
         if local.weekday() < 5:
             remaining -= 1
-    return _from_wall_clock(local, zone)
+    return from_wall_clock(local, zone)
 
 
 def monthly_review_time(now: datetime, at: time, zone: ZoneInfo) -> datetime:
     """The most recent first-of-the-month at ``at`` local, at or before ``now``."""
     first = now.astimezone(zone).date().replace(day=1)
-    moment = _from_wall_clock(datetime.combine(first, at), zone)
+    moment = from_wall_clock(datetime.combine(first, at), zone)
     if moment > now:
-        moment = _from_wall_clock(datetime.combine(first - relativedelta(months=1), at), zone)
+        moment = from_wall_clock(datetime.combine(first - relativedelta(months=1), at), zone)
     return moment
 
 
@@ -106,7 +105,7 @@ async def stale_entries(session: AsyncSession, policy: SchedulePolicy,
                         at: datetime) -> Sequence[FaqEntry]:
     cutoff: date = at.astimezone(policy.zone).date() - relativedelta(
         months=policy.faq_review_age_months)
-    cutoff_time = _from_wall_clock(datetime.combine(cutoff, time()), policy.zone)
+    cutoff_time = from_wall_clock(datetime.combine(cutoff, time()), policy.zone)
     result = await session.execute(
         select(FaqEntry).where(
             FaqEntry.status == PUBLISHED,
@@ -151,11 +150,8 @@ async def compose_review(session: AsyncSession, delivery: Delivery, policy: Sche
                          now: datetime) -> Reply | Skip:
     target_key = ChannelRef(platform=delivery.platform, workspace=delivery.workspace,
                             user_id=delivery.user_id).key
-    mine: dict[str, list[FaqEntry]] = defaultdict(list)
-    for entry in await stale_entries(session, policy, delivery.scheduled_at):
-        if any(t.key == target_key for t in review_targets(entry, policy)):
-            mine["entries"].append(entry)
-    entries = mine["entries"]
+    entries = [entry for entry in await stale_entries(session, policy, delivery.scheduled_at)
+               if any(t.key == target_key for t in review_targets(entry, policy))]
     if not entries:
         return Skip("nothing left to review")
     items = tuple(

@@ -30,7 +30,7 @@ def reminder_time(starts_at: datetime, offset: timedelta, zone: ZoneInfo) -> dat
         return (starts_at - offset).astimezone(UTC)
     local = starts_at.astimezone(zone)
     earlier = local.replace(tzinfo=None) - offset
-    return _from_wall_clock(earlier, zone)
+    return from_wall_clock(earlier, zone)
 
 
 def latest_digest_time(now: datetime, weekday: str, at: time, zone: ZoneInfo) -> datetime:
@@ -38,9 +38,9 @@ def latest_digest_time(now: datetime, weekday: str, at: time, zone: ZoneInfo) ->
     target = WEEKDAYS.index(weekday)
     local_today = now.astimezone(zone).date()
     back = (local_today.weekday() - target) % 7
-    candidate = _from_wall_clock(datetime.combine(local_today - timedelta(days=back), at), zone)
+    candidate = from_wall_clock(datetime.combine(local_today - timedelta(days=back), at), zone)
     if candidate > now:
-        candidate = _from_wall_clock(
+        candidate = from_wall_clock(
             datetime.combine(local_today - timedelta(days=back + 7), at), zone)
     return candidate
 
@@ -57,7 +57,7 @@ def parse_clock_time(text: str) -> time:
         raise ValueError(f"{text!r} is not a time of day like 09:00") from exc
 
 
-def _from_wall_clock(naive: datetime, zone: ZoneInfo) -> datetime:
+def from_wall_clock(naive: datetime, zone: ZoneInfo) -> datetime:
     """A local wall-clock time → UTC.  A time skipped by the clocks going forward is read
     with the offset in force before the change (so it lands just after it); a repeated time
     means the first of the two."""

@@ -43,6 +43,7 @@ from storage.models.events import (
     Registration,
 )
 from storage.repositories.events import EventRepository, RegistrationRepository
+from storage.repositories.people import person_ref
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,7 @@ class EventService:
 
 def _attendee(reg: Registration, person: Person, position: int | None,
               status: str | None = None) -> Attendee:
-    ref = PersonRef(person.platform, person.workspace, person.user_id, person.display_name)
+    ref = person_ref(person)
     return Attendee(reg.id, person.id, ref, status or reg.status, position, reg.signed_up_at)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.types import Person as PersonRef
 from storage.repositories.expertise import ExpertiseRepository
+from storage.repositories.people import person_ref
 
 _WORD = re.compile(r"[a-z0-9&+#]+")
 _STOP = frozenset("a an and the of for in on to with by at or from about how what".split())
@@ -89,8 +90,7 @@ class ExpertiseService:
             score = len(shared) / len(have) + len(shared) / len(wanted)
             scores[person.id] = max(scores[person.id], score)
             topics[person.id].append(expertise.topic)
-            people[person.id] = PersonRef(person.platform, person.workspace, person.user_id,
-                                          person.display_name)
+            people[person.id] = person_ref(person)
         ranked = sorted(scores, key=lambda pid: (-scores[pid], people[pid].name.lower()))
         return [Expert(people[pid], tuple(sorted(topics[pid])), scores[pid])
                 for pid in ranked[:limit]]

@@ -81,6 +81,18 @@ def _limited(values: Mapping[str, str], name: str, limit: int,
     return value
 
 
+def _optional_date(values: Mapping[str, str], name: str,
+                   problems: dict[str, str]) -> date | None:
+    """The date in ``values[name]``, None when blank; a bad one is added to ``problems``."""
+    if not values.get(name, "").strip():
+        return None
+    try:
+        return parse_date(values[name])
+    except ValueError as exc:
+        problems[name] = str(exc)
+        return None
+
+
 def check_faq(values: Mapping[str, str], *, id_field: str = "external_id",
               ) -> tuple[FaqFields | None, dict[str, str]]:
     """Validate FAQ fields (text values); returns the fields or every problem by name."""
@@ -94,12 +106,7 @@ def check_faq(values: Mapping[str, str], *, id_field: str = "external_id",
     external_id = _limited(values, id_field, 128, problems) or None
     owner = _limited(values, "owner", 200, problems)
     community = _limited(values, "community", 200, problems)
-    reviewed = None
-    if values.get("reviewed", "").strip():
-        try:
-            reviewed = parse_date(values["reviewed"])
-        except ValueError as exc:
-            problems["reviewed"] = str(exc)
+    reviewed = _optional_date(values, "reviewed", problems)
     if problems:
         return None, problems
     return FaqFields(
@@ -127,12 +134,7 @@ def check_resource(values: Mapping[str, str], *, id_field: str = "external_id",
         problems["type"] = f"{kind!r} is not one of {', '.join(RESOURCE_TYPES)}"
     external_id = _limited(values, id_field, 128, problems) or None
     community = _limited(values, "community", 200, problems)
-    published = None
-    if values.get("published", "").strip():
-        try:
-            published = parse_date(values["published"])
-        except ValueError as exc:
-            problems["published"] = str(exc)
+    published = _optional_date(values, "published", problems)
     if problems:
         return None, problems
     return ResourceFields(

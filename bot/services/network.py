@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotAllowed, NotFound, UserError
@@ -32,6 +32,7 @@ from storage.models.network import (
     NetworkAnswer,
 )
 from storage.repositories.deliveries import SubscriptionRepository
+from storage.repositories.people import person_ref
 from storage.repositories.posted import PostedMessageRepository
 
 SUBJECT_PREFIX = "question:"
@@ -40,10 +41,6 @@ SUGGESTED_EXPERTS = 3
 
 def subject_for(question_id: int) -> str:
     return f"{SUBJECT_PREFIX}{question_id}"
-
-
-def person_ref(person: Person) -> PersonRef:
-    return PersonRef(person.platform, person.workspace, person.user_id, person.display_name)
 
 
 @dataclass(frozen=True)
@@ -200,7 +197,7 @@ class NetworkService:
         question = await self.question(question_id)
         expert = await self.session.get(Person, answer.person_id) if answer.person_id else None
         # The expert owns the entry: the monthly review of stale entries goes to them.
-        owner = f"{expert.platform}:{expert.workspace}:{expert.user_id}" if expert else ""
+        owner = person_ref(expert).key if expert else ""
         draft = FaqEntry(
             question=question.text, answer=answer.text, alternates=[], url="",
             community_id=escalation.community_id, tags=[], owner=owner, last_reviewed=None,
@@ -244,28 +241,3 @@ class NetworkService:
             select(Person).join(NetworkAnswer, NetworkAnswer.person_id == Person.id)
             .where(NetworkAnswer.faq_entry_id == entry_id))
         return result.scalars().all()
-
-    # ------------------------------------------------------------------ follow-up
-    async def waiting(self, older_than: datetime | None = None) -> Sequence[Escalation]:
-        """Open escalations (escalated before ``older_than``, if given), oldest first."""
-        stmt = select(Escalation).where(Escalation.status == OPEN)
-        if older_than is not None:
-            stmt = stmt.where(Escalation.escalated_at <= older_than)
-        result = await self.session.execute(stmt.order_by(Escalation.escalated_at))
-        return result.scalars().all()
-
-    async def count_waiting(self) -> int:
-        result = await self.session.execute(
-            select(func.count()).select_from(Escalation).where(Escalation.status == OPEN))
-        return int(result.scalar_one())
-
-
-def working_days_before(moment: datetime, days: int) -> datetime:
-    """The moment ``days`` working days (Monday–Friday) before ``moment``."""
-    current = moment
-    remaining = days
-    while remaining > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current

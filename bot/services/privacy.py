@@ -22,6 +22,7 @@ from storage.models.deliveries import Delivery
 from storage.models.events import CANCELLED, Event, Registration
 from storage.models.knowledge import DRAFT, FaqEntry, QuestionLog
 from storage.models.network import Escalation, Expertise, NetworkAnswer
+from storage.repositories.people import person_ref
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class PrivacyService:
         await self.session.execute(
             update(FaqEntry).where(FaqEntry.created_by == person_id, FaqEntry.status != DRAFT)
             .values(created_by=None, credit=""))
-        owner_key = f"{person.platform}:{person.workspace}:{person.user_id}"
+        owner_key = person_ref(person).key
         await self.session.execute(
             update(FaqEntry).where(FaqEntry.owner == owner_key).values(owner=""))
         await self.session.execute(

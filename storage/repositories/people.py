@@ -13,6 +13,11 @@ from storage.dialect import upsert_insert
 from storage.models import Organiser, Person
 
 
+def person_ref(row: Person) -> PersonRef:
+    """The core's value for a stored person."""
+    return PersonRef(row.platform, row.workspace, row.user_id, row.display_name)
+
+
 class PeopleRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
