@@ -72,6 +72,9 @@ class Command:
     # Hidden commands work (e.g. button targets) but are not listed by ``help``.
     hidden: bool = False
     details: str = ""
+    # False for commands that never read or write the database (``help``): the router
+    # answers them without a unit of work when it knows the speaker already.
+    uses_database: bool = True
 
     @property
     def usage_text(self) -> str:

@@ -19,18 +19,27 @@ class Context:
 
     ``session`` is the unit of work for this message: it is committed by the router after
     the handler returns and rolled back if it raises, so handlers (and the services and
-    repositories they call) never commit.  Messages for other people go through
-    :meth:`notify` and are delivered only after the commit.
+    repositories they call) never commit.  Commands declared ``uses_database=False`` may
+    run without one.  Messages for other people go through :meth:`notify` and are
+    delivered only after the commit.
     """
 
     incoming: Incoming
-    session: AsyncSession
+    unit_of_work: AsyncSession | None
     settings: Settings
     clock: Clock
     commands: CommandRegistry
     is_organiser: bool
     person_id: int
     notifications: list[Notification] = field(default_factory=list)
+
+    @property
+    def session(self) -> AsyncSession:
+        """The unit of work.  Absent only for commands declared ``uses_database=False``."""
+        if self.unit_of_work is None:
+            raise RuntimeError("this command was declared uses_database=False but used the "
+                               "database")
+        return self.unit_of_work
 
     @property
     def person(self) -> Person:

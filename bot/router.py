@@ -3,14 +3,21 @@
 It drops duplicate platform deliveries, records who spoke, parses the command, checks
 organiser-only commands on the server, calls the handler and turns every failure into a
 friendly reply.  A refused or failed command rolls back, so it changes nothing.
+
+Commands that need no database (``help``, an unknown command) from someone who spoke in the
+last minute are answered without a unit of work: who they are and whether they organise is
+remembered from their last message.  On SQLite, where units of work take turns, that keeps
+``help`` from queueing behind a burst of sign-ups, and it answers while the database is down.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +26,7 @@ from bot.commands import Args, CommandRegistry, FreeText, ParsedCommand, Unknown
 from bot.context import Context
 from bot.errors import InvalidFields, NotAllowed, UsageError, UserError
 from bot.settings import Settings
-from bot.types import Incoming, Outcome, Reply
+from bot.types import Incoming, Outcome, Person, Reply
 from storage.db import Database, is_unavailable
 from storage.repositories.idempotency import IdempotencyRepository
 from storage.repositories.people import OrganiserRepository, PeopleRepository
@@ -30,6 +37,47 @@ DATABASE_DOWN = (
     "I can't reach my database right now, so nothing was changed. Please try again in a few "
     "minutes."
 )
+# How long who someone is (their person id, organiser role and display name) is trusted
+# without asking the database, for commands that need no database.
+SPEAKER_MEMORY_SECONDS = 60.0
+SPEAKER_MEMORY_SIZE = 10_000
+
+Parsed = ParsedCommand | Unknown | FreeText
+
+
+@dataclass(frozen=True, slots=True)
+class _Speaker:
+    person_id: int
+    display_name: str
+    is_organiser: bool
+    until: float  # time.monotonic()
+
+
+class RecentSpeakers:
+    """People who spoke lately, as the database knew them then (an LRU with expiry).
+
+    Only commands that cannot change anything run on what is remembered here, so a role
+    removed in the last minute cannot be used to change data."""
+
+    def __init__(self, seconds: float = SPEAKER_MEMORY_SECONDS,
+                 size: int = SPEAKER_MEMORY_SIZE) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._people: OrderedDict[str, _Speaker] = OrderedDict()
+
+    def get(self, person: Person) -> _Speaker | None:
+        known = self._people.get(person.key)
+        if known is None or known.until <= time.monotonic() or (
+                person.display_name and person.display_name != known.display_name):
+            return None
+        return known
+
+    def remember(self, person: Person, person_id: int, is_organiser: bool) -> None:
+        self._people[person.key] = _Speaker(person_id, person.display_name, is_organiser,
+                                            time.monotonic() + self.seconds)
+        self._people.move_to_end(person.key)
+        while len(self._people) > self.size:
+            self._people.popitem(last=False)
 
 
 class Router:
@@ -47,11 +95,17 @@ class Router:
         self.settings = settings
         self.clock = clock
         self._organiser_keys = frozenset(settings.organisers) | frozenset(extra_organisers)
+        self.speakers = RecentSpeakers()
 
     async def dispatch(self, incoming: Incoming) -> Outcome:
         try:
+            parsed = self._parse(incoming)
+            known = self._known_speaker(incoming, parsed)
+            if known is not None:
+                ctx = self._context(incoming, None, known.is_organiser, known.person_id)
+                return Outcome(await self._run(ctx, parsed))
             async with self.database.session() as session:
-                return await self._handle(session, incoming)
+                return await self._handle(session, incoming, parsed)
         except UsageError as exc:
             return Outcome(Reply(text=exc.message))
         except UserError as exc:
@@ -66,7 +120,30 @@ class Router:
                                       f"{ref}). Nothing was changed; the organisers can look it "
                                       f"up with that reference."))
 
-    async def _handle(self, session: AsyncSession, incoming: Incoming) -> Outcome:
+    def _parse(self, incoming: Incoming) -> Parsed:
+        if incoming.action is not None:
+            text = f"{incoming.action.id} {incoming.action.value}"
+            return self.commands.parse(text, expect_command=True)
+        return self.commands.parse(incoming.text, expect_command=incoming.is_command)
+
+    def _known_speaker(self, incoming: Incoming, parsed: Parsed) -> _Speaker | None:
+        """Who is speaking, when ``parsed`` can be answered without a unit of work: it needs
+        no database, is no repeat delivery to drop, and the speaker was seen lately."""
+        if incoming.event_id or incoming.form:
+            return None
+        if isinstance(parsed, FreeText) or (
+                isinstance(parsed, ParsedCommand) and parsed.command.uses_database):
+            return None
+        return self.speakers.get(incoming.person)
+
+    def _context(self, incoming: Incoming, session: AsyncSession | None, is_organiser: bool,
+                 person_id: int) -> Context:
+        return Context(incoming=incoming, unit_of_work=session, settings=self.settings,
+                       clock=self.clock, commands=self.commands, is_organiser=is_organiser,
+                       person_id=person_id)
+
+    async def _handle(self, session: AsyncSession, incoming: Incoming,
+                      parsed: Parsed) -> Outcome:
         now = self.clock.now()
         if incoming.event_id:
             key = f"{incoming.platform}:{incoming.workspace}:{incoming.event_id}"
@@ -77,25 +154,12 @@ class Router:
         is_organiser = incoming.person.key in self._organiser_keys or await OrganiserRepository(
             session
         ).contains(incoming.person)
-        ctx = Context(
-            incoming=incoming,
-            session=session,
-            settings=self.settings,
-            clock=self.clock,
-            commands=self.commands,
-            is_organiser=is_organiser,
-            person_id=person.id,
-        )
-        reply = await self._run(ctx)
+        self.speakers.remember(incoming.person, person.id, is_organiser)
+        ctx = self._context(incoming, session, is_organiser, person.id)
+        reply = await self._run(ctx, parsed)
         return Outcome(reply, tuple(ctx.notifications))
 
-    async def _run(self, ctx: Context) -> Reply:
-        incoming = ctx.incoming
-        if incoming.action is not None:
-            text = f"{incoming.action.id} {incoming.action.value}"
-            parsed = self.commands.parse(text, expect_command=True)
-        else:
-            parsed = self.commands.parse(incoming.text, expect_command=incoming.is_command)
+    async def _run(self, ctx: Context, parsed: Parsed) -> Reply:
         if isinstance(parsed, Unknown):
             return _unknown_reply(parsed)
         if isinstance(parsed, FreeText):

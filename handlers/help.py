@@ -34,4 +34,5 @@ def register(registry: CommandRegistry) -> None:
         summary="list what I can do, or explain one command",
         usage="help [command]",
         handler=show_help,
+        uses_database=False,
     ))

@@ -15,7 +15,6 @@ never escapes a listener.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,12 +40,6 @@ log = logging.getLogger(__name__)
 # and answering through the response_url instead (the rest is for the network).
 ACK_BUDGET = 2.0
 
-# How many messages may be in the core at once, by database.  SQLite runs one write
-# transaction at a time and every message is one: waiting here, in turn, beats waiting in
-# SQLite's busy handler, which sleeps up to 100 ms between tries and so turns a burst of ten
-# commands into seconds.  Other databases queue on their connection pool.
-CORE_CONCURRENCY = {"sqlite": 1}
-
 SORRY = Reply(text="Sorry, something went wrong on my side and I couldn't answer. Please "
                    "try again in a minute.")
 
@@ -67,8 +60,6 @@ class SlackListeners:
         self.client = transport.client
         self.names = names
         self.tasks = tasks
-        slots = CORE_CONCURRENCY.get(host.database.dialect)
-        self._core = asyncio.Semaphore(slots) if slots else contextlib.nullcontext()
 
     # ------------------------------------------------------------ slash commands
     async def on_command(self, ack: AsyncAck, body: dict[str, Any],
@@ -197,9 +188,9 @@ class SlackListeners:
         incoming = to_incoming(body, bot_user_id=bot_user_id, display_name=name)
         if incoming is None:
             return None
-        async with self._core:
-            outcome = await self.host.dispatch(incoming)
-        return Handled(incoming, outcome)
+        # No queue here: the core queues what must wait (SQLite's one writer) and lets
+        # commands that need no database answer at once.
+        return Handled(incoming, await self.host.dispatch(incoming))
 
     async def _open_form(self, body: Body, form: Form, incoming: Incoming) -> bool:
         """Open ``form`` as a modal; False (logged) when Slack refuses, e.g. an expired

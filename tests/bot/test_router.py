@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -10,8 +12,9 @@ from sqlalchemy import func, select
 from bot.commands import Args, Command
 from bot.context import Context
 from bot.errors import UsageError
-from bot.types import Reply
-from storage.models import Community
+from bot.types import Incoming, Reply, Surface
+from storage.models import Community, Person
+from storage.repositories.people import OrganiserRepository
 from tests.testbot import TestBot
 
 
@@ -102,3 +105,47 @@ async def test_button_press_reaches_the_typed_command(bot: TestBot) -> None:
     typed = await bot.say("help communities")
     pressed = await bot.press("help", "communities")
     assert typed == pressed
+
+
+# ------------------------------------------------ commands that need no database
+def _slash(bot: TestBot, text: str, *, as_: str = "alice", name: str = "") -> Incoming:
+    """A slash command as Slack sends it: no event id to deduplicate."""
+    incoming = replace(bot.incoming(text, as_=as_, surface=Surface.COMMAND), event_id=None)
+    return replace(incoming, display_name=name) if name else incoming
+
+
+async def _person_names(bot: TestBot) -> dict[str, str]:
+    async with bot.runtime.database.session() as session:
+        result = await session.execute(select(Person.user_id, Person.display_name))
+        return {user: name for user, name in result.all()}
+
+
+async def test_help_is_not_kept_waiting_by_a_long_write(bot: TestBot) -> None:
+    await bot.send(_slash(bot, "communities"))  # alice is known from now on
+    async with bot.runtime.database.session() as session:  # a slow write is under way
+        session.add(Community(slug="slow", name="Slow", description=""))
+        await session.flush()
+        async with asyncio.timeout(2):
+            reply = await bot.send(_slash(bot, "help"))
+        assert "signup" in reply.text
+        async with asyncio.timeout(2):
+            unknown = await bot.send(_slash(bot, "frobnicate"))
+        assert "don't know the command" in unknown.text
+
+
+async def test_help_from_someone_new_or_renamed_is_recorded(bot: TestBot) -> None:
+    await bot.send(_slash(bot, "help", as_="nadia", name="Nadia"))
+    assert (await _person_names(bot))["nadia"] == "Nadia"
+    await bot.send(_slash(bot, "help", as_="nadia", name="Nadia Khan"))
+    assert (await _person_names(bot))["nadia"] == "Nadia Khan"
+
+
+async def test_a_removed_organiser_is_refused_at_once(bot: TestBot) -> None:
+    async with bot.runtime.database.session() as session:
+        await OrganiserRepository(session).add("console", "", "oscar", bot.clock.now())
+    assert "Organisers" == (await bot.send(_slash(bot, "organisers", as_="oscar"))).title
+    await bot.send(_slash(bot, "help", as_="oscar"))
+    async with bot.runtime.database.session() as session:
+        await OrganiserRepository(session).remove("console", "", "oscar")
+    reply = await bot.send(_slash(bot, "organisers", as_="oscar"))
+    assert "Only organisers" in reply.text
