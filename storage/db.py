@@ -28,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a unit of work waits for SQLite's single writer before giving up.
 WRITER_WAIT = 30.0
+# The execution option that marks :meth:`Database.read_session` connections.
+READ_ONLY = "copbot_read_only"
 
 # Errors that mean "the database cannot be reached", as opposed to a bug in a query.
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
@@ -76,6 +78,10 @@ class Database:
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        read_only = {READ_ONLY: True} if self.dialect == "sqlite" else {
+            "postgresql_readonly": True}
+        self._readers = async_sessionmaker(self.engine.execution_options(**read_only),
+                                           expire_on_commit=False)
         # SQLite allows one writer; every unit of work begins IMMEDIATE.  Queueing them here
         # avoids SQLite's busy handler, which sleeps in growing steps while it waits (seconds
         # of tail latency under load).  Other processes still queue on the busy timeout.
@@ -96,6 +102,13 @@ class Database:
                 yield session
         finally:
             self._writer.release()
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work that only reads: anything it writes is refused.  On SQLite it
+        begins DEFERRED and does not queue for the writer (WAL readers never wait for it)."""
+        async with self._readers() as session, session.begin():
+            yield session
 
     async def ping(self) -> bool:
         """True when a trivial query succeeds within a few seconds."""
@@ -137,4 +150,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = bool(conn.get_execution_options().get(READ_ONLY))
+        info = conn.connection.info  # per pooled connection: switch only when it changes
+        if info.get(READ_ONLY, False) != read_only:
+            conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+            info[READ_ONLY] = read_only
+        conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")

@@ -11,7 +11,7 @@ from datetime import time as clock_time
 from typing import Any, TextIO
 
 from bot.services.knowledge import rank_in
-from bot.services.knowledge_index import SearchUnavailable, library_index, warm
+from bot.services.knowledge_index import SearchUnavailable, current, warm
 from bot.settings import Settings
 from storage.db import Database
 from storage.models.knowledge import QuestionLog
@@ -85,8 +85,7 @@ async def answer_lines(database: Database, settings: Settings, lines: TextIO, ou
         if not question:
             continue
         if time.monotonic() - checked >= RECHECK_SECONDS:  # the library may have changed
-            async with database.session() as session:
-                index = await library_index(session, settings)
+            index = await current(database, settings, index)
             checked = time.monotonic()
         hits, answered = rank_in(index, settings, question, top=top)
         out.write(json.dumps({

@@ -96,20 +96,31 @@ def faq_text(entry: FaqEntry) -> FaqText:
 async def library_index(session: AsyncSession, settings: Settings) -> LibraryIndex:
     """The current index for the session's database, rebuilt first if the library changed."""
     revision = await SearchRevisionRepository(session).current()
-    kind = engine_kind(settings)
-    synonyms = load_synonyms(settings.synonyms_file)
     slot = _indexes.setdefault(session.get_bind(), _Slot())
-
-    def fresh(index: LibraryIndex | None) -> bool:
-        return (index is not None and index.revision == revision and index.engine == kind
-                and index.synonyms is synonyms)
-
-    if not fresh(slot.index):
+    if not _fresh(slot.index, revision, settings):
         async with slot.lock:
-            if not fresh(slot.index):
-                slot.index = await _build(session, revision, kind, synonyms)
+            if not _fresh(slot.index, revision, settings):
+                slot.index = await _build(session, revision, engine_kind(settings),
+                                          load_synonyms(settings.synonyms_file))
     assert slot.index is not None
     return slot.index
+
+
+async def current(database: Database, settings: Settings,
+                  index: LibraryIndex) -> LibraryIndex:
+    """``index`` while the library is unchanged (one read, which on SQLite does not wait for
+    a writer), else the rebuilt index."""
+    async with database.read_session() as session:
+        revision = await SearchRevisionRepository(session).current()
+    if _fresh(index, revision, settings):
+        return index
+    return await warm(database, settings)
+
+
+def _fresh(index: LibraryIndex | None, revision: int, settings: Settings) -> bool:
+    return (index is not None and index.revision == revision
+            and index.engine == engine_kind(settings)
+            and index.synonyms is load_synonyms(settings.synonyms_file))
 
 
 async def warm(database: Database, settings: Settings) -> LibraryIndex:
