@@ -139,6 +139,18 @@ class LexicalIndex:
         """The idf of each query term (for explaining and testing scores)."""
         return {t: self._idf.get(t, self._unseen_idf) for t in self.query_terms(text)}
 
+    def postings(self, text: str) -> tuple[list[tuple[array[int], array[float]]], float]:
+        """What :meth:`search` adds up, for callers that add it up themselves (with numpy):
+        each known query term's document positions (in the order documents were given) and
+        weights, in query order, and the divisor that brings a sum into 0..1 (0.0 when
+        ``text`` has no terms, or the index no documents)."""
+        terms = self.query_terms(text)
+        if not terms or not self.keys:
+            return [], 0.0
+        norm = (sum(self._idf.get(t, self._unseen_idf) for t in terms)
+                * _saturate(self.fields[0].weight))
+        return [self._postings[t] for t in terms if t in self._postings], norm
+
 
 def _idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
