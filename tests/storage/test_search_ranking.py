@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from storage.search import embedding
 from storage.search.engine import (
+    LEXICAL_DEPTH,
+    SEMANTIC_WEIGHT,
     FaqSearch,
     FaqText,
     ResourceSearch,
@@ -123,3 +127,40 @@ def test_semantic_engine_finds_paraphrases_with_no_shared_words(analyzer: Analyz
     assert all(0 <= h.score <= 1 for h in hits)
     unrelated = semantic.rank("what is the office christmas party dress code", limit=1)[0]
     assert unrelated.score < 0.5
+
+
+@semantic_only
+def test_a_question_alone_and_in_a_batch_get_the_same_vector() -> None:
+    # Alone, a short question goes through the weights in blocks; in a padded batch of more
+    # tokens, through the whole matrices: both must give the same vectors.
+    texts = ["How do I get access to HES data?",
+             "Which ICB publishes the monthly A&E attendances, emergency admissions and "
+             "delayed discharges for each trust in the region, and where?",
+             "SPC"]
+    batch = embedding.encoder().encode(texts)
+    for i, text in enumerate(texts):
+        alone = embedding.encoder().encode([text])[0]
+        assert float(abs(alone - batch[i]).max()) < 1e-6
+
+
+def test_fusion_adds_the_lexical_scores_of_the_best_entries_ties_by_key(
+        analyzer: Analyzer) -> None:
+    """The lexical part of the fused score is the lexical engine's, for its LEXICAL_DEPTH best
+    entries only (equal scores: the lower key first), whichever order entries come in."""
+    np = pytest.importorskip("numpy")
+    keys = list(range(1, LEXICAL_DEPTH + 51))
+    entries = [FaqText(key, "How do I plot waiting times?", "With a run chart.")
+               for key in reversed(keys)]  # every entry scores the same lexically
+
+    def unit(cosine: float) -> Any:
+        return np.array([[cosine, (1 - cosine ** 2) ** 0.5]], dtype=np.float32)
+
+    # The cosine grows with the key, by far less than the lexical part's weight.
+    vectors = [unit(0.5 + e.key / 10_000) for e in entries]
+    search = FaqSearch(analyzer, entries, vectors=vectors, embed=lambda texts: unit(1.0))
+    lexical = search.lexical.search("plot waiting times", limit=1)[0].score
+    hits = search.rank("plot waiting times", limit=3)
+    assert [h.key for h in hits] == [LEXICAL_DEPTH, LEXICAL_DEPTH - 1, LEXICAL_DEPTH - 2]
+    expected = SEMANTIC_WEIGHT * (0.5 + LEXICAL_DEPTH / 10_000) + (1 - SEMANTIC_WEIGHT) * lexical
+    assert hits[0].score == pytest.approx(expected, abs=1e-6)
+    assert search.rank("median length of stay", limit=1)[0].key == keys[-1]  # no shared word
