@@ -79,16 +79,12 @@ class FaqSearch:
             Document(e.key, {"question": e.phrasings, "answer": [e.answer], "tags": e.tags})
             for e in entries))
         self.keys = [e.key for e in entries]
-        self._positions = {key: i for i, key in enumerate(self.keys)}
         self._embed = embed
         self._matrix: Any = None
         if vectors is not None and embed is not None and entries:
-            import numpy as np
-
             self._matrix = np.vstack(vectors).astype(np.float32)
             sizes = [len(block) for block in vectors]
             self._starts = np.cumsum([0, *sizes[:-1]])
-            self._np = np
         else:
             self._static = PhrasingSimilarity(static_vectors(), [
                 embedded_texts(analyzer, e) for e in entries])
@@ -104,7 +100,6 @@ class FaqSearch:
         """The best ``limit`` entries, best first, with scores in 0..1."""
         if not self.semantic:
             return self._rank_lexical(question, limit)
-        np = self._np
         query = self._embed([self.lexical.analyzer.expand(question)])[0]  # type: ignore[misc]
         cosine = np.maximum.reduceat(self._matrix @ query, self._starts)
         fused = SEMANTIC_WEIGHT * np.clip(cosine, 0.0, 1.0)
@@ -121,7 +116,6 @@ class FaqSearch:
         and their scores: the same entries and scores as ``self.lexical.search``, summed with
         numpy (a common word's postings hold most of the entries: summing them in Python took
         up to 10 ms with 10,000 entries)."""
-        np = self._np
         postings, norm = self.lexical.postings(question)
         sums = np.zeros(len(self.keys))  # float64, summed term by term as search() does
         for positions, weights in postings:
@@ -149,8 +143,8 @@ class FaqSearch:
         if not self.lexical.query_terms(question):
             return []
         fused = STATIC_WEIGHT * self._static.similarity(self.lexical.analyzer.expand(question))
-        for hit in self.lexical.search(question, limit=max(limit, LEXICAL_DEPTH)):
-            fused[self._positions[hit.key]] += (1 - STATIC_WEIGHT) * hit.score
+        candidates, lexical = self._lexical_candidates(question, max(limit, LEXICAL_DEPTH))
+        fused[candidates] += (1 - STATIC_WEIGHT) * lexical
         found = fused.nonzero()[0]
         if len(found) > limit:  # the best, and every entry tied with the last of them
             kth = np.partition(fused[found], len(found) - limit)[len(found) - limit]
