@@ -4,6 +4,8 @@ as the answer and reaches the asker."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.settings import Settings
@@ -17,6 +19,16 @@ QUESTIONS_CHANNEL = "CQUESTIONS"
 @pytest.fixture
 def slack_settings(slack_settings: Settings) -> Settings:
     return slack_settings.model_copy(update={"organisers": [f"slack:{TEAM}:{ORGANISER}"]})
+
+
+def _dm_press(button: dict[str, Any], response_url: str) -> dict[str, Any]:
+    """A block_actions payload: the asker presses ``button`` in their DM with the bot."""
+    press = payload("block_actions")
+    press["container"].update(channel_id="D024BE91L", is_ephemeral=False)
+    press["channel"] = {"id": "D024BE91L", "name": "directmessage"}
+    press["actions"][0].update(action_id=button["action_id"], value=button["value"])
+    press["response_url"] = response_url
+    return press
 
 
 async def test_a_question_travels_to_the_experts_and_back(slack: SlackDriver) -> None:
@@ -36,12 +48,7 @@ async def test_a_question_travels_to_the_experts_and_back(slack: SlackDriver) ->
                           for e in b["elements"]]
     assert (ask["action_id"], anonymously["action_id"]) == ("escalate", "escalate#2")
 
-    press = payload("block_actions")
-    press["container"].update(channel_id="D024BE91L", is_ephemeral=False)
-    press["channel"] = {"id": "D024BE91L", "name": "directmessage"}
-    press["actions"][0].update(action_id=ask["action_id"], value=ask["value"])
-    press["response_url"] = fake.response_url("escalate")
-    await slack.interaction(press)
+    await slack.interaction(_dm_press(ask, fake.response_url("escalate")))
     [escalated] = await fake.wait_for("respond")
     assert escalated.params["replace_original"] is True  # the DM's buttons are used up
     assert "put Q1" in escalated.params["text"]
@@ -71,12 +78,7 @@ async def test_a_question_travels_to_the_experts_and_back(slack: SlackDriver) ->
     # same question, and one worded differently, are answered directly.
     [accept] = [e for b in to_asker.blocks if b["type"] == "actions" for e in b["elements"]]
     assert accept["action_id"] == "accept"
-    press = payload("block_actions")
-    press["container"].update(channel_id="D024BE91L", is_ephemeral=False)
-    press["channel"] = {"id": "D024BE91L", "name": "directmessage"}
-    press["actions"][0].update(action_id=accept["action_id"], value=accept["value"])
-    press["response_url"] = fake.response_url("accept")
-    await slack.interaction(press)
+    await slack.interaction(_dm_press(accept, fake.response_url("accept")))
     accepted = (await fake.wait_for("respond", 2))[1]
     assert "draft FAQ entry F1" in accepted.params["text"]
     approved = await slack.command("faq approve F1", user_id=ORGANISER)

@@ -18,6 +18,7 @@ from adapters.teams.convert import (
     to_incoming,
 )
 from bot.types import Action, Button, Field, Form, FormInput, Item, Link, Reply, Surface
+from tests.adapters.teams.cardwalk import elements
 from tests.adapters.teams.fake_connector import PAYLOADS, TENANT
 
 ALICE_AAD = "aaaaaaaa-0000-4000-8000-00000000a11c"
@@ -32,20 +33,7 @@ def load(fixture: str, **changes: Any) -> Activity:
 
 def texts(card: dict[str, Any]) -> list[str]:
     """Every TextBlock text in a card, depth first."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "TextBlock":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [node["text"] for node in elements(card) if node.get("type") == "TextBlock"]
 
 
 def test_channel_mention_becomes_a_mention_in_the_channel_thread() -> None:

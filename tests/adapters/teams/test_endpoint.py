@@ -217,14 +217,19 @@ async def test_a_database_outage_gets_a_clear_answer(postgres_server_url: str,
         await database.dispose()
 
 
-async def test_pressing_sign_up_on_an_event_card_turns_it_into_cancel(copbot: Copbot) -> None:
+async def _sign_up_button(copbot: Copbot, fixture: str, text: str) -> dict[str, Any]:
+    """Olive adds a seminar; ``text`` (in ``fixture``'s conversation) shows its card."""
     await copbot.send("personal_message.json", **AS_OLIVE, text=(
         'event add title="Intro to SPC" start="2026-12-10 14:00" duration=90m capacity=5'))
     copbot.teams.posts.clear()
-    await copbot.send("personal_message.json", text="event 1")
+    await copbot.send(fixture, text=text)
     (post,) = copbot.teams.posts
     assert post.card is not None
-    sign_up = next(a for a in post.card["actions"] if a["title"] == "Sign up")
+    return next(a for a in post.card["actions"] if a["title"] == "Sign up")
+
+
+async def test_pressing_sign_up_on_an_event_card_turns_it_into_cancel(copbot: Copbot) -> None:
+    sign_up = await _sign_up_button(copbot, "personal_message.json", "event 1")
     assert sign_up["type"] == "Action.Execute"
 
     answer = await copbot.send("card_invoke.json", value={"action": {
@@ -246,13 +251,7 @@ async def test_pressing_sign_up_on_an_event_card_turns_it_into_cancel(copbot: Co
 
 async def test_in_a_channel_a_button_answers_with_a_new_message(copbot: Copbot) -> None:
     """The channel's card is everyone's: Alice's Sign up must not turn it into her place."""
-    await copbot.send("personal_message.json", **AS_OLIVE, text=(
-        'event add title="Intro to SPC" start="2026-12-10 14:00" duration=90m capacity=5'))
-    copbot.teams.posts.clear()
-    await copbot.send("channel_mention.json", text="<at>copbot</at> event 1")
-    (post,) = copbot.teams.posts
-    assert post.card is not None
-    sign_up = next(a for a in post.card["actions"] if a["title"] == "Sign up")
+    sign_up = await _sign_up_button(copbot, "channel_mention.json", "<at>copbot</at> event 1")
     assert sign_up["type"] == "Action.Submit" and "verb" not in sign_up
 
     answer = await copbot.send("channel_mention.json", text=None, entities=None,

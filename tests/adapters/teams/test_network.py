@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.adapters.teams.cardwalk import elements
 from tests.adapters.teams.conftest import ALICE_CHAT, AS_OLIVE, Copbot
 from tests.adapters.teams.fake_connector import TENANT
 
@@ -24,20 +25,8 @@ ANSWER = "Use the qicharts2 package; NHS England has a Making Data Count guide."
 
 def actions(card: dict[str, Any] | None) -> list[dict[str, Any]]:
     assert card is not None
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("Action.Submit", "Action.Execute"):
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return [node for node in elements(card)
+            if node.get("type") in ("Action.Submit", "Action.Execute")]
 
 
 async def press(copbot: Copbot, action: dict[str, Any], **changes: Any) -> Any:
