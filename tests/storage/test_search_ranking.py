@@ -103,8 +103,7 @@ def test_resources_filter_by_key(analyzer: Analyzer) -> None:
 # "How do I get access to HES data?" with the same weights (normalised).
 REFERENCE = [0.0161, 0.0582, -0.1045, -0.0562]
 
-semantic_only = pytest.mark.skipif(not embedding.available(),
-                                   reason="the [semantic] extra is not installed")
+semantic_only = pytest.mark.semantic
 
 
 @semantic_only

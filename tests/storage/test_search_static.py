@@ -70,7 +70,7 @@ def test_the_shipped_vocabulary_splits_words_as_the_model_does() -> None:
     assert "[UNK]" not in tokenizer.vocabulary and "[CLS]" not in tokenizer.vocabulary
 
 
-@pytest.mark.skipif(not embedding.available(), reason="the [semantic] extra is not installed")
+@pytest.mark.semantic
 def test_the_tokenizer_agrees_with_the_models_own() -> None:
     from tokenizers import Tokenizer
 

@@ -31,7 +31,13 @@ def _dm_press(button: dict[str, Any], response_url: str) -> dict[str, Any]:
     return press
 
 
-async def test_a_question_travels_to_the_experts_and_back(slack: SlackDriver) -> None:
+# The default engine answers the approved wording; a paraphrase needs the [semantic] extra.
+@pytest.mark.parametrize("wording", [
+    "How do I draw SPC charts for A&amp;E waits?",
+    pytest.param("what's the way to make SPC charts of A&amp;E waiting times",
+                 marks=pytest.mark.semantic)])
+async def test_a_question_travels_to_the_experts_and_back(slack: SlackDriver,
+                                                          wording: str) -> None:
     fake = slack.fake
     fake.users.update({ORGANISER: "Olive Organiser", EXPERT: "Bob Expert"})
     subscribed = await slack.command("subscribe all questions", user_id=ORGANISER,
@@ -85,12 +91,10 @@ async def test_a_question_travels_to_the_experts_and_back(slack: SlackDriver) ->
     assert "F1 is published" in approved.json["text"]
 
     sent_before = len(fake.calls_to("chat.postMessage", ok_only=True))
-    for n, wording in enumerate(("How do I draw SPC charts for A&amp;E waits?",
-                                 "what's the way to make SPC charts of A&amp;E waiting times")):
-        again = payload("message_im")
-        again["event"].update(text=wording, ts=f"1700000200.00000{n}")
-        again["event_id"] = f"Ev-again-{n}"
-        await slack.event(again)
-        answer = (await fake.wait_for("chat.postMessage", sent_before + n + 1))[-1]
-        assert "qicharts2" in str(answer.blocks), wording
-        assert "don't have an answer" not in str(answer.blocks)
+    again = payload("message_im")
+    again["event"].update(text=wording, ts="1700000200.000001")
+    again["event_id"] = "Ev-again"
+    await slack.event(again)
+    answer = (await fake.wait_for("chat.postMessage", sent_before + 1))[-1]
+    assert "qicharts2" in str(answer.blocks), wording
+    assert "don't have an answer" not in str(answer.blocks)

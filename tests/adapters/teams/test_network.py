@@ -1,12 +1,14 @@
 """Asking the network through Teams, the whole loop: a personal-chat question the bot cannot
 answer → Ask the network → a card in the subscribed channel → an expert's @mention in that
 card's thread → the asker's "This answered it" → an organiser approves → the same question
-and a paraphrase are answered directly."""
+and (with the [semantic] extra) a paraphrase are answered directly."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+import pytest
 
 from tests.adapters.teams.cardwalk import elements
 from tests.adapters.teams.conftest import ALICE_CHAT, AS_OLIVE, Copbot
@@ -40,7 +42,10 @@ async def press(copbot: Copbot, action: dict[str, Any], **changes: Any) -> Any:
     return copbot.teams.posts[-1].card
 
 
-async def test_a_question_becomes_knowledge_through_teams(copbot: Copbot) -> None:
+# The default engine answers the approved wording; a paraphrase needs the [semantic] extra.
+@pytest.mark.parametrize("wording", [QUESTION,
+                                     pytest.param(PARAPHRASE, marks=pytest.mark.semantic)])
+async def test_a_question_becomes_knowledge_through_teams(copbot: Copbot, wording: str) -> None:
     teams = copbot.teams
     await copbot.send("channel_mention.json", **{"from": AS_OLIVE["from"]},
                       text="<at>copbot</at> subscribe all questions")
@@ -81,11 +86,10 @@ async def test_a_question_becomes_knowledge_through_teams(copbot: Copbot) -> Non
     to_bob = [p for p in teams.posts if p.conversation_id == AS_BOB["conversation"]["id"]]
     assert to_bob and "now in the FAQ as F1" in json.dumps(to_bob[-1].body)
 
-    for wording in (QUESTION, PARAPHRASE):
-        teams.posts.clear()
-        await copbot.send("personal_message.json", text=wording)
-        (reply,) = teams.posts
-        assert "qicharts2" in json.dumps(reply.card), wording
+    teams.posts.clear()
+    await copbot.send("personal_message.json", text=wording)
+    (reply,) = teams.posts
+    assert "qicharts2" in json.dumps(reply.card), wording
 
 
 async def _thread_id(copbot: Copbot) -> str:
