@@ -18,7 +18,7 @@ class SystemClock:
 
 
 class FixedClock:
-    """A clock that only moves when told to (for tests and ``scheduler tick --now``)."""
+    """A clock that only moves when told to (for tests)."""
 
     def __init__(self, now: datetime) -> None:
         if now.tzinfo is None:

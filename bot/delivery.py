@@ -30,11 +30,19 @@ class Transport(Protocol):
         ...
 
 
-class Transports:
-    """The registered transports, by platform name."""
+class SendObserver(Protocol):
+    def attempted(self, platform: str, *, failed: bool) -> None:
+        """Called after every post tried through :class:`Transports`."""
+        ...
 
-    def __init__(self) -> None:
+
+class Transports:
+    """The registered transports, by platform name.  An ``observer`` (metrics) is told of
+    every post tried and whether it failed."""
+
+    def __init__(self, observer: SendObserver | None = None) -> None:
         self._by_platform: dict[str, Transport] = {}
+        self._observer = observer
 
     def register(self, transport: Transport) -> None:
         self._by_platform[transport.platform] = transport
@@ -49,4 +57,12 @@ class Transports:
         transport = self._by_platform.get(target.platform)
         if transport is None:
             raise DeliveryError(f"no transport for platform {target.platform!r}", permanent=True)
-        return await transport.send(target, reply)
+        if self._observer is None:
+            return await transport.send(target, reply)
+        try:
+            message_id = await transport.send(target, reply)
+        except Exception:
+            self._observer.attempted(target.platform, failed=True)
+            raise
+        self._observer.attempted(target.platform, failed=False)
+        return message_id

@@ -115,10 +115,11 @@ class Router:
                 log.warning("database unavailable while handling %s: %s", incoming.event_id, exc)
                 return Outcome(Reply(text=DATABASE_DOWN))
             ref = uuid.uuid4().hex[:8]
-            log.exception("handler failed (ref %s) for %r", ref, incoming.text[:200])
+            log.exception("handler failed (ref %s) for %r", ref, incoming.text[:200],
+                          extra={"error_ref": ref})
             return Outcome(Reply(text=f"Sorry, something went wrong on my side (error reference "
                                       f"{ref}). Nothing was changed; the organisers can look it "
-                                      f"up with that reference."))
+                                      f"up with that reference."), error_ref=ref)
 
     def _parse(self, incoming: Incoming) -> Parsed:
         if incoming.action is not None:

@@ -7,12 +7,14 @@ adapters get an :class:`AdapterHost` — never the whole runtime.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
 from bot.delivery import DeliveryError, Transport, Transports
-from bot.router import Router
+from bot.metrics import Metrics
+from bot.router import DATABASE_DOWN, Router
 from bot.settings import Settings
 from bot.types import Incoming, Notification, Outcome
 from handlers import build_registry
@@ -53,7 +55,8 @@ class Runtime:
         self.commands = build_registry()
         self.router = Router(self.commands, self.database, settings, self.clock,
                              extra_organisers=extra_organisers)
-        self.transports = Transports()
+        self.metrics = Metrics() if settings.metrics == "on" else None
+        self.transports = Transports(self.metrics)
 
     async def start(self, *, migrate: bool = True) -> None:
         """Apply migrations and seed the communities named in settings."""
@@ -67,14 +70,20 @@ class Runtime:
 
     async def dispatch(self, incoming: Incoming) -> Outcome:
         """Handle one message and deliver its notifications."""
-        outcome = await self.router.dispatch(incoming)
+        outcome = await self.handle(incoming)
         for notification in outcome.notifications:
             await self.deliver(notification)
         return outcome
 
     async def handle(self, incoming: Incoming) -> Outcome:
         """Handle one message without delivering its notifications (the caller does)."""
-        return await self.router.dispatch(incoming)
+        if self.metrics is None:
+            return await self.router.dispatch(incoming)
+        started = time.perf_counter()
+        outcome = await self.router.dispatch(incoming)
+        self.metrics.handled(incoming.platform, outcome, time.perf_counter() - started,
+                             DATABASE_DOWN)
+        return outcome
 
     async def deliver(self, notification: Notification) -> None:
         try:

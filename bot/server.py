@@ -23,7 +23,7 @@ from bot.scheduler.wakeup import start_scheduler
 log = logging.getLogger(__name__)
 
 # Core routes added by features (e.g. calendar feeds): ``def add_routes(app, runtime)``.
-ROUTE_MODULES: tuple[str, ...] = ("bot.web_calendar", "bot.web_knowledge")
+ROUTE_MODULES: tuple[str, ...] = ("bot.web_calendar", "bot.web_knowledge", "bot.web_metrics")
 
 RUNTIME_KEY = web.AppKey("runtime", Runtime)
 

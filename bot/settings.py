@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     unanswered_after_working_days: int = 3
     faq_review_age_months: int = 12
 
+    # Housekeeping (once a day): how long handled platform event ids are remembered, so a
+    # platform's retry is recognised (Slack retries within the hour), and how long sent or
+    # skipped deliveries stay listed in ``copbot deliveries``.
+    idempotency_retention_days: int = Field(default=7, ge=1)
+    outbox_retention_days: int = Field(default=90, ge=1)
+
+    # Operations
+    metrics: Literal["on", "off"] = "off"  # GET /metrics (Prometheus text format)
+    log_format: Literal["text", "json"] = "text"
+
     @field_validator("communities", "organisers", "channel_reminder_offsets",
                      "personal_reminder_offsets", mode="before")
     @classmethod

@@ -237,3 +237,5 @@ class Outcome:
     reply: Reply | None
     notifications: tuple[Notification, ...] = ()
     duplicate: bool = False
+    # Set when a bug was turned into an apology: the reference the person was shown.
+    error_ref: str | None = None

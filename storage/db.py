@@ -15,6 +15,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from filelock import FileLock
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -28,6 +31,8 @@ from sqlalchemy.ext.asyncio import (
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a unit of work waits for SQLite's single writer before giving up.
 WRITER_WAIT = 30.0
+# The key of the PostgreSQL advisory lock held while migrating (any constant bigint).
+MIGRATION_LOCK = 0x636F70626F74  # "copbot"
 # The execution option that marks :meth:`Database.read_session` connections.
 READ_ONLY = "copbot_read_only"
 
@@ -80,8 +85,8 @@ class Database:
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         read_only = {READ_ONLY: True} if self.dialect == "sqlite" else {
             "postgresql_readonly": True}
-        self._readers = async_sessionmaker(self.engine.execution_options(**read_only),
-                                           expire_on_commit=False)
+        self._read_engine = self.engine.execution_options(**read_only)
+        self._readers = async_sessionmaker(self._read_engine, expire_on_commit=False)
         # SQLite allows one writer; every unit of work begins IMMEDIATE.  Queueing them here
         # avoids SQLite's busy handler, which sleeps in growing steps while it waits (seconds
         # of tail latency under load).  Other processes still queue on the busy timeout.
@@ -121,13 +126,77 @@ class Database:
                 return False
             raise
 
+    async def at_head(self) -> bool:
+        """True when every migration has been applied (reads only)."""
+        async with self._read_engine.connect() as conn:
+            current = await conn.run_sync(_current_heads)
+        script = ScriptDirectory.from_config(alembic_config())
+        return _applied(script, current) == {r.revision for r in script.walk_revisions()}
+
     async def upgrade(self) -> None:
-        """Apply every Alembic migration (``copbot db upgrade``)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
+        """Apply every Alembic migration (``copbot db upgrade``).
+
+        Any number of processes may call this at once on the same database: they take turns
+        under a lock (a PostgreSQL advisory lock; for SQLite a lock file beside the database)
+        and wait for it rather than fail, so the first migrates and the rest find the schema
+        at head."""
+        if self.dialect == "postgresql":
+            await self._upgrade_postgresql()
+            return
+        lock = self._migration_lock_file()
+        if lock is None:  # an in-memory database: no other process can see it
+            async with self.engine.begin() as conn:
+                await conn.run_sync(_upgrade)
+            return
+        await asyncio.to_thread(lock.acquire)
+        try:
+            async with self.engine.begin() as conn:
+                await conn.run_sync(_upgrade)
+        finally:
+            lock.release()
+
+    async def _upgrade_postgresql(self) -> None:
+        # A session-level advisory lock on the connection that migrates: held across the
+        # migration's own transaction, released explicitly (or by PostgreSQL if we die).
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            await conn.commit()
+            try:
+                async with conn.begin():
+                    await conn.run_sync(_upgrade)
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(:key)"),
+                                   {"key": MIGRATION_LOCK})
+                await conn.commit()
+
+    def _migration_lock_file(self) -> FileLock | None:
+        database = make_url(self.url).database or ""
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        # thread_local=False: acquired in a worker thread, released in the event loop's.
+        return FileLock(f"{database}.migrate.lock", thread_local=False)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _current_heads(connection: Connection) -> set[str]:
+    return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def _applied(script: ScriptDirectory, current: set[str]) -> set[str]:
+    """The revisions applied when the database records ``current``: those and everything
+    they revise or depend on (the version table keeps only the newest of each branch)."""
+    applied: set[str] = set()
+    todo = list(current)
+    while todo:
+        revision = script.get_revision(todo.pop())
+        if revision is None or revision.revision in applied:
+            continue
+        applied.add(revision.revision)
+        for before in (revision.down_revision, revision.dependencies):
+            todo += [before] if isinstance(before, str) else list(before or ())
+    return applied
 
 
 def _upgrade(connection: Connection) -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import logging
 import sys
 from collections.abc import Sequence
 
+from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
 
 COMMAND_MODULES = (
@@ -46,13 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    configure_logging(args.log_level, settings.log_format)
     try:
         code: int = asyncio.run(args.run(args, settings))
     except KeyboardInterrupt:

@@ -1,5 +1,6 @@
 """``copbot scheduler tick``, ``copbot deliveries`` and ``copbot worker``: scheduled posts
-from the command line, for cron-driven deployments, checks and operators."""
+from the command line, for cron-driven deployments, checks (``tick --now``, a dry run) and
+operators."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from adapters.console.session import ConsoleTransport
-from bot.clock import Clock, FixedClock, SystemClock
+from bot.clock import SystemClock
 from bot.delivery import Transports
 from bot.plugins import create_transports
+from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.posts import ScheduledPosts, TickReport
+from bot.scheduler.preview import preview_tick
 from bot.scheduler.wakeup import Wakeup
 from bot.settings import Settings
 from bot.timefmt import format_datetime
@@ -31,13 +34,16 @@ def add_parser(subparsers: Any) -> None:
     actions = scheduler.add_subparsers(dest="scheduler_command", metavar="ACTION",
                                        required=True)
     tick = actions.add_parser(
-        "tick", help="send everything due now, print what happened, and exit",
-        description="Run everything due as of NOW once and exit, printing what was delivered, "
-        "skipped or failed. Posts for console subscriptions are printed here too. Safe to run "
-        "from cron alongside running servers: nothing is sent twice.")
+        "tick", help="send everything due now, or with --now show what a tick would do",
+        description="Without --now: run everything due now once and exit, printing what was "
+        "delivered, skipped or failed. Posts for console subscriptions are printed here too. "
+        "Safe to run from cron alongside running servers: nothing is sent twice. "
+        "With --now: a dry run for checks, at any moment: print what would be delivered, "
+        "skipped or failed then, and send and record nothing.")
     tick.add_argument("--now", default=None, metavar="ISO8601",
-                      help="act as if it were this moment, e.g. 2026-12-07T09:00 (local time "
-                      "in COPBOT_TIMEZONE unless an offset is given)")
+                      help="dry run as if it were this moment, e.g. 2026-12-07T09:00 (local "
+                      "time in COPBOT_TIMEZONE unless an offset is given); nothing is sent "
+                      "or written to the database")
     tick.set_defaults(run=run_tick)
 
     deliveries = subparsers.add_parser(
@@ -70,34 +76,64 @@ def _transports(settings: Settings, database: Database, *, console: bool) -> Tra
     return transports
 
 
-def print_report(report: TickReport, settings: Settings) -> None:
+def print_report(report: TickReport, settings: Settings, *, dry_run: bool = False) -> None:
+    words = DRY_RUN_WORDS if dry_run else {}
     for result in report.results:
         detail = f"  {result.detail}" if result.detail else ""
-        print(f"{result.outcome:<8} {result.kind:<17} {result.subject:<16} {result.target}  "
+        outcome = words.get(result.outcome, result.outcome)
+        print(f"{outcome:<8} {result.kind:<17} {result.subject:<16} {result.target}  "
               f"due {format_datetime(result.scheduled_at, settings.zone)}{detail}")
+    when = format_datetime(report.now, settings.zone)
+    if dry_run:
+        print(f"Dry run: {report.count('sent')} would be delivered, {report.count('skipped')} "
+              f"skipped, {report.count('failed')} failed (as of {when}). Nothing was sent or "
+              "recorded.")
+        return
     print(f"{report.count('sent')} delivered, {report.count('skipped')} skipped, "
           f"{report.count('failed')} failed, {report.count('retry')} to retry "
-          f"(as of {format_datetime(report.now, settings.zone)}).")
+          f"(as of {when}).")
+
+
+# How a dry run names each outcome (the same column width as a real tick's).
+DRY_RUN_WORDS = {"sent": "would send", "skipped": "would skip", "failed": "would fail"}
 
 
 async def run_tick(args: argparse.Namespace, settings: Settings) -> int:
-    clock: Clock = SystemClock()
     if args.now:
         try:
-            clock = FixedClock(parse_now(args.now, settings.zone))
+            now = parse_now(args.now, settings.zone)
         except ValueError:
             print(f"--now {args.now!r} is not an ISO 8601 time like 2026-12-07T09:00",
                   file=sys.stderr)
             return 2
+        return await _dry_run(now, settings)
     database = Database(settings.database_url)
     try:
         await database.upgrade()
         posts = ScheduledPosts(database, _transports(settings, database, console=True),
-                               settings, clock)
+                               settings, SystemClock())
         report = await posts.tick()
     finally:
         await database.dispose()
     print_report(report, settings)
+    return 1 if report.count("failed") else 0
+
+
+async def _dry_run(now: datetime, settings: Settings) -> int:
+    """``tick --now``: what a tick at ``now`` would do; nothing is sent or written (not even
+    migrations: a database that is not at the schema's head is refused)."""
+    database = Database(settings.database_url)
+    try:
+        if not await database.at_head():
+            print("The database is not up to date: run copbot db upgrade first.",
+                  file=sys.stderr)
+            return 2
+        platforms = _transports(settings, database, console=True).platforms()
+        report = await preview_tick(database, SchedulePolicy.from_settings(settings), now,
+                                    platforms)
+    finally:
+        await database.dispose()
+    print_report(report, settings, dry_run=True)
     return 1 if report.count("failed") else 0
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.delivery import Transports
 from bot.scheduler.due import find_due
+from bot.scheduler.housekeeping import Housekeeping
 from bot.scheduler.pacing import ChannelPacer, Sleep
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.reminders import Skip, compose_reminders
@@ -91,14 +92,17 @@ class ScheduledPosts:
         self.policy = SchedulePolicy.from_settings(settings)
         self.sender = Sender(database, transports, compose, self.policy, clock,
                              pacer or ChannelPacer(sleep=sleep), sleep=sleep)
+        self.housekeeping = Housekeeping(database, settings, self.policy)
         self._caught_up = False
 
     async def tick(self) -> TickReport:
-        """Plan and send everything due now; returns what happened."""
+        """Plan and send everything due now, and the day's housekeeping if nobody has done
+        it yet; returns what was sent."""
         now = self.clock.now()
         report = TickReport(now)
         report.results += await self.plan(now)
         report.results += await self.sender.send_ready()
+        await self.housekeeping.run_if_due(now)
         if report.results:
             log.info("scheduler tick at %s: %d sent, %d skipped, %d failed, %d to retry",
                      now.isoformat(), report.count("sent"), report.count("skipped"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -53,6 +53,7 @@ class ProcessedEvent(Base):
     """A platform event id already handled: retries and duplicate deliveries are dropped."""
 
     __tablename__ = "processed_events"
+    __table_args__ = (Index("ix_processed_events_processed_at", "processed_at"),)
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     processed_at: Mapped[datetime]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.types import ChannelRef
@@ -81,6 +81,42 @@ class DeliveryRepository:
             .where(Delivery.scheduled_at > since, Delivery.scheduled_at <= until)
         )
         return {(r.kind, r.subject, r.target, r.scheduled_at) for r in result}
+
+    async def forget_finished_before(self, cutoff: datetime) -> int:
+        """Delete sent and skipped deliveries scheduled and last updated before ``cutoff``
+        (housekeeping); pending and failed ones are kept.  Returns how many went."""
+        result = await self.session.execute(
+            delete(Delivery)
+            .where(Delivery.scheduled_at < cutoff, Delivery.updated_at < cutoff,
+                   Delivery.status.in_((SENT, SKIPPED)))
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def ready_rows(self, now: datetime, limit: int,
+                         platforms: Iterable[str]) -> Sequence[Delivery]:
+        """The deliveries :meth:`ready` finds, as rows (for a dry run)."""
+        ids = [delivery_id for delivery_id, _ in await self.ready(now, limit, platforms)]
+        result = await self.session.execute(
+            select(Delivery).where(Delivery.id.in_(ids))
+            .order_by(Delivery.scheduled_at, Delivery.id))
+        return result.scalars().all()
+
+    async def status_counts(self) -> dict[str, int]:
+        """How many deliveries have each status (for metrics)."""
+        result = await self.session.execute(
+            select(Delivery.status, func.count()).group_by(Delivery.status))
+        return {status: int(count) for status, count in result}
+
+    async def oldest_pending(self, now: datetime) -> tuple[datetime | None, datetime | None]:
+        """(When the oldest pending delivery was created, the earliest time a pending
+        delivery has been ready to send since, up to ``now``), for metrics."""
+        result = await self.session.execute(
+            select(func.min(Delivery.created_at),
+                   func.min(Delivery.next_attempt_at).filter(Delivery.next_attempt_at <= now))
+            .where(Delivery.status == PENDING))
+        created, ready = result.one()
+        return created, ready
 
     async def add(self, planned: Sequence[PlannedDelivery], now: datetime) -> None:
         """Create deliveries; any that already exist (made by anyone) are left alone."""

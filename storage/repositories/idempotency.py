@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,10 +28,9 @@ class IdempotencyRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def forget_older_than(self, cutoff: datetime) -> int:
+        """Forget keys handled before ``cutoff`` (housekeeping); returns how many."""
         result = await self.session.execute(
             delete(ProcessedEvent).where(ProcessedEvent.processed_at < cutoff)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
-
-KEEP_FOR = timedelta(days=2)

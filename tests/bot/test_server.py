@@ -81,3 +81,8 @@ async def test_healthz_follows_a_postgres_outage(postgres_server_url: str) -> No
     finally:
         await proxy.cut()
         await database.dispose()
+
+
+async def test_metrics_are_off_unless_switched_on(server: str) -> None:
+    async with aiohttp.ClientSession() as http, http.get(f"{server}/metrics") as resp:
+        assert resp.status == 404

@@ -1,4 +1,5 @@
-"""``copbot serve`` refuses unverifiable Slack settings with a message, not a traceback."""
+"""The command line with Slack configured: ``copbot serve`` refuses unverifiable settings
+with a message, not a traceback; a dry-run tick posts nothing."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from storage.db import Database
+from tests.adapters.slack.fake_slack import FakeSlack
+from tests.bot.scheduler.support import add_event, channel, deliveries, london, subscribe
+from tests.bot.scheduler.test_cli import copbot
 
 
 def test_serve_refuses_a_bot_token_without_a_signing_secret(tmp_path: Path) -> None:
@@ -19,3 +25,18 @@ def test_serve_refuses_a_bot_token_without_a_signing_secret(tmp_path: Path) -> N
     assert "COPBOT_SLACK_SIGNING_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
     assert "copbot serving" not in result.stdout
+
+
+async def test_a_dry_run_tick_posts_nothing_to_slack(
+        tmp_path: Path, database_url: str, database: Database, fake_slack: FakeSlack) -> None:
+    await subscribe(database, channel("C1", workspace="T0001"), "reminders")
+    await add_event(database, london(2026, 12, 3, 11, 0), created_at=london(2026, 12, 3, 9, 0))
+    (tmp_path / ".env").write_text(f"COPBOT_DATABASE_URL={database_url}\n"
+                                   "COPBOT_SLACK_BOT_TOKEN=xoxb-test-token\n"
+                                   f"COPBOT_SLACK_API_URL={fake_slack.api_url}\n")
+    code, out, err = await copbot("scheduler", "tick", "--now", "2026-12-03T10:00", cwd=tmp_path)
+    assert code == 0, err
+    assert "would send channel_reminder" in out and "slack:T0001:#C1" in out
+    await fake_slack.settle()
+    assert fake_slack.calls_to("chat.postMessage") == []
+    assert await deliveries(database) == []
