@@ -148,7 +148,7 @@ async def review(ctx: Context, args: Args) -> Reply:
                       Button("Reject", "faq reject", f"F{d.id}", "danger")))
         for d in drafts
     )
-    return Reply(title="Draft FAQ entries to review", items=items)
+    return Reply(title="Draft FAQ entries to review", items=items, personal=True)
 
 
 async def approve(ctx: Context, args: Args) -> Reply:
