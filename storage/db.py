@@ -123,11 +123,34 @@ class Database:
 
     async def upgrade(self) -> None:
         """Apply every Alembic migration (``copbot db upgrade``)."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
+        async with self.engine.connect() as conn:
+            await conn.run_sync(_upgrade_in_transaction)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _upgrade_in_transaction(connection: Connection) -> None:
+    """One transaction for every migration.  On SQLite foreign keys are off meanwhile (the
+    pragma only changes outside a transaction): a migration that recreates a table must
+    not cascade into the rows that refer to it.  They are on again afterwards."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _set_foreign_keys(connection, on=False)
+    try:
+        with connection.begin():
+            _upgrade(connection)
+    finally:
+        if sqlite:
+            _set_foreign_keys(connection, on=True)
+
+
+def _set_foreign_keys(connection: Connection, *, on: bool) -> None:
+    cursor = connection.connection.cursor()  # the driver's, so no transaction begins
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
 
 
 def _upgrade(connection: Connection) -> None:
