@@ -8,7 +8,7 @@ writers queue on the busy timeout instead of failing to upgrade a read lock.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -124,22 +124,25 @@ class Database:
     async def upgrade(self) -> None:
         """Apply every Alembic migration (``copbot db upgrade``)."""
         async with self.engine.connect() as conn:
-            await conn.run_sync(_upgrade_in_transaction)
+            await conn.run_sync(migrating, _upgrade_to_heads)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
-def _upgrade_in_transaction(connection: Connection) -> None:
-    """One transaction for every migration.  On SQLite foreign keys are off meanwhile (the
-    pragma only changes outside a transaction): a migration that recreates a table must
-    not cascade into the rows that refer to it.  They are on again afterwards."""
+def migrating(connection: Connection, migrate: Callable[[Config], None]) -> None:
+    """Run ``migrate`` (an Alembic command on a config bound to ``connection``) in one
+    transaction.  On SQLite foreign keys are off meanwhile (the pragma only changes outside a
+    transaction): a migration that recreates a table must not cascade into the rows that
+    refer to it.  They are on again afterwards."""
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         _set_foreign_keys(connection, on=False)
     try:
         with connection.begin():
-            _upgrade(connection)
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            migrate(config)
     finally:
         if sqlite:
             _set_foreign_keys(connection, on=True)
@@ -153,9 +156,7 @@ def _set_foreign_keys(connection: Connection, *, on: bool) -> None:
         cursor.close()
 
 
-def _upgrade(connection: Connection) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = connection
+def _upgrade_to_heads(config: Config) -> None:
     command.upgrade(config, "heads")
 
 
