@@ -9,6 +9,8 @@ from typing import Any
 
 from adapters.teams.agent import NOT_SENT_PRIVATELY, SENT_PRIVATELY
 from adapters.teams.cards import escape_markdown
+from adapters.teams.convert import PLATFORM
+from storage.repositories.conversations import ConversationRepository
 from tests.adapters.teams.cardwalk import elements
 from tests.adapters.teams.conftest import ALICE_AAD, ALICE_CHAT, AS_OLIVE, OLIVE, Copbot
 from tests.adapters.teams.fake_connector import TENANT, Post
@@ -131,3 +133,7 @@ async def test_when_no_1to1_can_be_opened_the_channel_learns_nothing(copbot: Cop
     [public] = messages_in(copbot, CHANNEL)
     assert escape_markdown(NOT_SENT_PRIVATELY) in shown(public)
     assert "registered" not in shown(public) and "meet.example" not in shown(public)
+    # The refusal was about Alice's chat, not the channel: the bot still posts there.
+    async with copbot.runtime.database.session() as session:
+        channel = await ConversationRepository(session).find(PLATFORM, TENANT, CHANNEL)
+    assert channel is not None and channel.active
