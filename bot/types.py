@@ -99,6 +99,9 @@ class Incoming:
     form: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     event_id: str | None = None
     thread_id: str | None = None
+    # True when an answer that is not personal is seen by other people too (a mention in a
+    # channel or group chat); set by the adapter, which knows the platform's rules.
+    shared: bool = False
 
     @property
     def person(self) -> Person:
@@ -199,8 +202,15 @@ class Form:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What the bot says back.  ``public`` replies are meant for the whole channel; others
-    may be shown only to the person who asked (Slack ephemeral)."""
+    """What the bot says back, and who may see it:
+
+    - ``personal``: only the person who asked (their places, joining links, their data,
+      rosters and other organiser views).  In a channel or group chat the adapter sends it
+      to that person alone; in a DM, a slash command or the console nothing changes.
+    - neither: the conversation where it was asked (a slash command's answer stays private
+      on platforms where it already is).
+    - ``public``: posted for the whole channel even where answers are normally private.
+    """
 
     text: str = ""
     title: str | None = None
@@ -212,11 +222,16 @@ class Reply:
     form: Form | None = None
     field_errors: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     public: bool = False
+    personal: bool = False
     # Text shown after the items when the list was cut short ("and 12 more").
     footer: str = ""
     # People to mention (notify) with the reply, where the platform can: adapters render a
     # mention for people on their own platform and workspace and the name for others.
     mentions: tuple[Person, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.public and self.personal:
+            raise ValueError("a reply is either public or personal, not both")
 
 
 @dataclass(frozen=True, slots=True)

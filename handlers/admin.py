@@ -23,7 +23,8 @@ async def list_organisers(ctx: Context, args: Args) -> Reply:
     configured = list(ctx.settings.organisers)
     lines = [f"{key} (settings)" for key in configured]
     lines += [key for key in stored if key not in configured]
-    return Reply(title="Organisers", text="\n".join(lines) or "No organisers are set up yet.")
+    return Reply(title="Organisers", text="\n".join(lines) or "No organisers are set up yet.",
+                 personal=True)
 
 
 def register(registry: CommandRegistry) -> None:

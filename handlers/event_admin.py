@@ -102,7 +102,7 @@ async def add_event(ctx: Context, args: Args) -> Reply:
     return Reply(title=f"Created {event_label(event)}",
                  text=f"Members can now sign up with: signup {event.id}",
                  fields=tuple(f for f in card.fields if f.label != "You"),
-                 buttons=card.buttons)
+                 buttons=card.buttons, personal=True)
 
 
 async def edit_event(ctx: Context, args: Args) -> Reply:
@@ -144,7 +144,7 @@ async def change_capacity(ctx: Context, args: Args) -> Reply:
     if outcome.promoted:
         names = ", ".join(a.name for a in outcome.promoted)
         text += f" Promoted from the waitlist and told: {names}."
-    return Reply(text=text)
+    return Reply(text=text, personal=bool(outcome.promoted))
 
 
 async def cancel_event(ctx: Context, args: Args) -> Reply:
@@ -175,7 +175,8 @@ async def attendees(ctx: Context, args: Args) -> Reply:
     if not waiting:
         lines.append("  nobody waiting")
     return Reply(title=f"Attendees of {event_label(event)}", text="\n".join(lines),
-                 footer=f"For a spreadsheet: copbot export attendees {event.id} --format csv")
+                 footer=f"For a spreadsheet: copbot export attendees {event.id} --format csv",
+                 personal=True)
 
 
 def register(registry: CommandRegistry) -> None:

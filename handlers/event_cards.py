@@ -78,9 +78,11 @@ def event_item(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberSta
 
 
 def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberStatus | None,
-               waiting: int, community: Community | None, organiser: bool) -> Reply:
+               waiting: int, community: Community | None, organiser: bool,
+               for_everyone: bool = False) -> Reply:
     """The details of one event.  The joining link is shown only to confirmed registrants
-    and organisers."""
+    and organisers.  ``for_everyone``: the card may be read by others, so it says nothing
+    about the asker unless they have a status (the caller then sends it privately)."""
     fields = [Field("When", format_range(event.starts_at, event.ends_at, zone))]
     if event.speaker:
         fields.append(Field("Speaker", event.speaker))
@@ -93,7 +95,8 @@ def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberSta
         fields.append(Field("Places", places(event, waiting)))
         if event.starts_at <= now:
             fields.append(Field("Sign-up", "closed (the event has started)"))
-    fields.append(Field("You", status_text(status)))
+    if status is not None or not for_everyone:
+        fields.append(Field("You", status_text(status)))
     can_see_link = organiser or (status is not None and status.status == CONFIRMED)
     if event.join_link and can_see_link:
         fields.append(Field("Joining link", event.join_link))

@@ -6,6 +6,8 @@ both are registered here.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.calendar import CONTENT_TYPE, build_calendar, filename
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
@@ -51,7 +53,10 @@ async def list_events(ctx: Context, args: Args) -> Reply:
             text += " Organisers can add one with event add."
         return Reply(text=text)
     total = await events.count_upcoming(now, community_id=community_id)
-    statuses = await events.member_statuses(ctx.person_id, upcoming)
+    # A list others can read carries nobody's own state: places left and buttons whose
+    # answers go privately to whoever presses them.
+    statuses = ({} if ctx.incoming.shared
+                else await events.member_statuses(ctx.person_id, upcoming))
     waiting = await events.waitlist_lengths(upcoming)
     communities = await events.communities()
     items = tuple(
@@ -75,9 +80,14 @@ async def show_event(ctx: Context, args: Args) -> Reply:
     status = (await events.member_statuses(ctx.person_id, [event])).get(event.id)
     waiting = (await events.waitlist_lengths([event])).get(event.id, 0)
     communities = await events.communities()
-    return event_card(event, zone=ctx.settings.zone, now=ctx.now(), status=status,
+    # Someone with a place or on the waitlist, or an organiser, sees their own view
+    # (status, joining link, roster button) privately; anyone else gets the card everyone
+    # may see, so in a channel it stays in the thread.
+    personal = status is not None or ctx.is_organiser
+    card = event_card(event, zone=ctx.settings.zone, now=ctx.now(), status=status,
                       waiting=waiting, community=communities.get(event.community_id or 0),
-                      organiser=ctx.is_organiser)
+                      organiser=ctx.is_organiser, for_everyone=ctx.incoming.shared)
+    return replace(card, personal=personal)
 
 
 async def signup(ctx: Context, args: Args) -> Reply:
@@ -89,19 +99,19 @@ async def signup(ctx: Context, args: Args) -> Reply:
     buttons = member_buttons(event, status, ctx.now())
     if result.already:
         return Reply(text=f"You're already registered for {event_label(event)} "
-                          f"({status_text(status)}).", buttons=buttons)
+                          f"({status_text(status)}).", buttons=buttons, personal=True)
     if result.status == CONFIRMED:
         fields = [Field("When", when)]
         if event.join_link:
             fields.append(Field("Joining link", event.join_link))
         return Reply(title=f"You're registered: {event_label(event)}",
                      text=f"You have a place at {event_label(event)}.", fields=tuple(fields),
-                     buttons=buttons)
+                     buttons=buttons, personal=True)
     return Reply(
         title=f"You're on the waitlist: {event_label(event)}",
         text=f"{event_label(event)} is full, so you are on the waitlist at position "
              f"{result.position}. If a place comes free I'll tell you straight away.",
-        fields=(Field("When", when),), buttons=buttons,
+        fields=(Field("When", when),), buttons=buttons, personal=True,
     )
 
 
@@ -117,14 +127,16 @@ async def cancel(ctx: Context, args: Args) -> Reply:
             text += " It has gone to the next person on the waitlist."
     else:
         text = f"You've left the waitlist for {label}."
-    return Reply(text=text, buttons=(Button("Sign up again", "signup", str(outcome.event.id)),))
+    return Reply(text=text, buttons=(Button("Sign up again", "signup", str(outcome.event.id)),),
+                 personal=True)
 
 
 async def my_events(ctx: Context, args: Args) -> Reply:
     now = ctx.now()
     mine = await service(ctx).my_registrations(ctx.person_id, now)
     if not mine:
-        return Reply(text="You have no upcoming events. Type events to see what's on.")
+        return Reply(text="You have no upcoming events. Type events to see what's on.",
+                     personal=True)
     items = []
     for entry in mine:
         status = MemberStatus(entry.status, entry.position)
@@ -135,7 +147,7 @@ async def my_events(ctx: Context, args: Args) -> Reply:
             fields.append(Field("Joining link", entry.event.join_link))
         items.append(Item(title=event_label(entry.event), fields=tuple(fields),
                           buttons=member_buttons(entry.event, status, now)))
-    return Reply(title="Your events", items=tuple(items))
+    return Reply(title="Your events", items=tuple(items), personal=True)
 
 
 async def calendar_file(ctx: Context, args: Args) -> Reply:
@@ -145,16 +157,17 @@ async def calendar_file(ctx: Context, args: Args) -> Reply:
     status = (await events.member_statuses(ctx.person_id, [event])).get(event.id)
     if status is None or status.status != CONFIRMED:
         if status is not None:
-            raise UserError(f"You're on the waitlist for {event_label(event)} (position "
-                            f"{status.position}); the calendar file comes with a place.")
-        raise UserError(f"Calendar files are for people with a place. Type signup {event.id} "
-                        f"to register for {event_label(event)}.")
+            return Reply(text=f"You're on the waitlist for {event_label(event)} (position "
+                              f"{status.position}); the calendar file comes with a place.",
+                         personal=True)
+        return Reply(text=f"Calendar files are for people with a place. Type signup "
+                          f"{event.id} to register for {event_label(event)}.", personal=True)
     communities = await events.communities()
     content = build_calendar([event], ctx.settings, name=event.title, include_links=True,
                              communities=communities)
     return Reply(text=f"Here is {event_label(event)} for your calendar. If the event changes, "
                       "download it again and your calendar will update.",
-                 file=Attachment(filename(event), CONTENT_TYPE, content))
+                 file=Attachment(filename(event), CONTENT_TYPE, content), personal=True)
 
 
 def register(registry: CommandRegistry) -> None:

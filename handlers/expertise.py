@@ -14,7 +14,7 @@ async def show_expertise(ctx: Context, args: Args) -> Reply:
     if not topics:
         return Reply(text="You haven't listed any expertise yet. Try: expertise add SPC, R, "
                           "evaluation of social prescribing")
-    return Reply(title="Your expertise", text="\n".join(f"• {t}" for t in topics),
+    return Reply(title="Your expertise", text="\n".join(f"• {t}" for t in topics), personal=True,
                  footer="Questions the bot can't answer may be suggested to you.")
 
 

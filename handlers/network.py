@@ -139,7 +139,7 @@ async def accept(ctx: Context, args: Args) -> Reply:
 async def review(ctx: Context, args: Args) -> Reply:
     drafts = await NetworkService(ctx.session, ctx.settings).drafts()
     if not drafts:
-        return Reply(text="No draft FAQ entries are waiting for review.")
+        return Reply(text="No draft FAQ entries are waiting for review.", personal=True)
     items = tuple(
         Item(title=f"F{d.id}: {d.question}", text=d.answer,
              fields=(Field("Credit", d.credit or "—"),),
@@ -148,7 +148,7 @@ async def review(ctx: Context, args: Args) -> Reply:
                       Button("Reject", "faq reject", f"F{d.id}", "danger")))
         for d in drafts
     )
-    return Reply(title="Draft FAQ entries to review", items=items)
+    return Reply(title="Draft FAQ entries to review", items=items, personal=True)
 
 
 async def approve(ctx: Context, args: Args) -> Reply:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.services.privacy import PrivacyService
@@ -12,37 +14,66 @@ from bot.types import Button, Field, Reply
 async def my_data(ctx: Context, args: Args) -> Reply:
     data = await PrivacyService(ctx.session, ctx.settings).data_of(ctx.person_id)
     zone = ctx.settings.zone
+
+    def at(moment: datetime) -> str:
+        return format_datetime(moment, zone)
+
+    def section(title: str, lines: list[str]) -> list[str]:
+        return [f"{title} ({len(lines)}):", *(lines or ["• none"])]
+
     person = data.person
     lines = [f"Who you are here: {person.display_name or person.user_id} "
-             f"({person.platform} user {person.user_id})"]
-    lines.append("")
-    lines.append(f"Event registrations ({len(data.registrations)}):")
-    lines += [f"• #{e.id} {e.title}, {format_datetime(e.starts_at, zone)} — {reg.status}"
-              for e, reg in data.registrations] or ["• none"]
-    lines.append(f"Questions you asked ({len(data.questions)}):")
-    lines += [f"• Q{q.id} “{q.text}”" for q in data.questions] or ["• none"]
-    lines.append(f"Answers you gave ({len(data.answers)}):")
-    lines += [f"• “{a.text[:100]}”" for a in data.answers] or ["• none"]
-    lines.append(f"Expertise: {', '.join(data.expertise) or 'none'}")
-    fields = (Field("Organiser", "yes" if data.organiser or ctx.is_organiser else "no"),)
-    return Reply(title="What I hold about you", text="\n".join(lines), fields=fields,
-                 footer="forget me deletes all of it.")
+             f"({person.platform} user {person.user_id}), first seen {at(person.created_at)}, "
+             f"last seen {at(person.last_seen_at)}", ""]
+    lines += section("Event registrations", [
+        f"• #{e.id} {e.title}, {at(e.starts_at)} — {reg.status} (signed up "
+        f"{at(reg.signed_up_at)})" for e, reg in data.registrations])
+    lines += section("Questions you asked", [
+        f"• Q{q.id} “{q.text}” (asked {at(q.asked_at)})" for q in data.questions])
+    lines += section("Questions you put to the network", [
+        f"• Q{e.question_id}{' anonymously' if e.anonymous else ''}, {e.status} "
+        f"(since {at(e.escalated_at)})" for e in data.escalations])
+    lines += section("Answers you gave", [
+        f"• “{a.text[:100]}” (given {at(a.created_at)})" for a in data.answers])
+    lines += section("Network questions you declined", [
+        f"• on {at(d.dismissed_at)}" for d in data.dismissals])
+    lines += section("FAQ entries you own, are credited on or added", [
+        f"• F{f.id} “{f.question[:100]}” ({f.status}, recorded {at(f.created_at)})"
+        for f in data.faq_entries])
+    lines += section("Events you created", [
+        f"• #{e.id} {e.title} (created {at(e.created_at)})" for e in data.events_created])
+    lines += section("Library resources you added", [
+        f"• R{r.id} {r.title} (added {at(r.created_at)})" for r in data.resources_added])
+    lines += section("Expertise", [f"• {x.topic} (added {at(x.added_at)})"
+                                   for x in data.expertise])
+    lines += section("Chats with you I can post to", [
+        f"• {c.platform} {c.kind} chat (stored {at(c.created_at)})"
+        for c in data.conversations])
+    organiser = "no"
+    if data.organiser_since is not None:
+        organiser = f"yes (since {at(data.organiser_since)})"
+    elif ctx.is_organiser:
+        organiser = "yes (named in the bot's settings)"
+    return Reply(title="What I hold about you", text="\n".join(lines),
+                 fields=(Field("Organiser", organiser),),
+                 footer="forget me deletes all of it.", personal=True)
 
 
 async def forget_me(ctx: Context, args: Args) -> Reply:
     if args.raw.strip().lower() != "confirm":
         return Reply(
             text="This deletes everything I hold about you: your event places (the next "
-                 "person on a waitlist gets yours), questions, answers and expertise. FAQ "
-                 "entries already approved from your answers stay, without your name. It "
-                 "cannot be undone.",
-            buttons=(Button("Yes, forget me", "forget me", "confirm", "danger"),))
+                 "person on a waitlist gets yours), questions and what hangs off them, "
+                 "answers and expertise. FAQ entries already approved from your answers "
+                 "stay, without your name. It cannot be undone.",
+            buttons=(Button("Yes, forget me", "forget me", "confirm", "danger"),),
+            personal=True)
     result = await PrivacyService(ctx.session, ctx.settings).forget(ctx.person_id, ctx.now())
     for notification in result.notifications:
         ctx.notify(notification.target, notification.reply)
     return Reply(text=f"Done — I've forgotten you: {result.registrations} event registrations, "
                       f"{result.questions} questions, {result.answers} answers and "
-                      f"{result.expertise} expertise topics deleted.")
+                      f"{result.expertise} expertise topics deleted.", personal=True)
 
 
 def register(registry: CommandRegistry) -> None:

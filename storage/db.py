@@ -8,7 +8,7 @@ writers queue on the busy timeout instead of failing to upgrade a read lock.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -145,13 +145,13 @@ class Database:
             return
         lock = self._migration_lock_file()
         if lock is None:  # an in-memory database: no other process can see it
-            async with self.engine.begin() as conn:
-                await conn.run_sync(_upgrade)
+            async with self.engine.connect() as conn:
+                await conn.run_sync(migrating, _upgrade_to_heads)
             return
         await asyncio.to_thread(lock.acquire)
         try:
-            async with self.engine.begin() as conn:
-                await conn.run_sync(_upgrade)
+            async with self.engine.connect() as conn:
+                await conn.run_sync(migrating, _upgrade_to_heads)
         finally:
             lock.release()
 
@@ -162,8 +162,7 @@ class Database:
             await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
             await conn.commit()
             try:
-                async with conn.begin():
-                    await conn.run_sync(_upgrade)
+                await conn.run_sync(migrating, _upgrade_to_heads)
             finally:
                 await conn.execute(text("SELECT pg_advisory_unlock(:key)"),
                                    {"key": MIGRATION_LOCK})
@@ -199,9 +198,33 @@ def _applied(script: ScriptDirectory, current: set[str]) -> set[str]:
     return applied
 
 
-def _upgrade(connection: Connection) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = connection
+def migrating(connection: Connection, migrate: Callable[[Config], None]) -> None:
+    """Run ``migrate`` (an Alembic command on a config bound to ``connection``) in one
+    transaction.  On SQLite foreign keys are off meanwhile (the pragma only changes outside a
+    transaction): a migration that recreates a table must not cascade into the rows that
+    refer to it.  They are on again afterwards."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _set_foreign_keys(connection, on=False)
+    try:
+        with connection.begin():
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            migrate(config)
+    finally:
+        if sqlite:
+            _set_foreign_keys(connection, on=True)
+
+
+def _set_foreign_keys(connection: Connection, *, on: bool) -> None:
+    cursor = connection.connection.cursor()  # the driver's, so no transaction begins
+    try:
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    finally:
+        cursor.close()
+
+
+def _upgrade_to_heads(config: Config) -> None:
     command.upgrade(config, "heads")
 
 

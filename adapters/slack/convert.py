@@ -115,6 +115,8 @@ def _event(body: Body, bot_user_id: str | None, display_name: str) -> Incoming |
         text=plain_text(str(event.get("text", "")), bot_user_id=bot_user_id),
         surface=surface, event_id=str(body.get("event_id") or "") or None,
         thread_id=str(thread) if thread else None,
+        # A mention is answered in the channel's thread, where everyone reads it.
+        shared=surface == Surface.MENTION,
     )
 
 

@@ -109,6 +109,10 @@ class SlackListeners:
         if handled is None or handled.outcome.reply is None:
             return
         incoming = handled.incoming
+        if handled.outcome.reply.personal and not incoming.is_dm:
+            await self._answer_privately(incoming, handled.outcome.reply)
+            await self._deliver(handled.outcome)
+            return
         try:
             await self.transport.send(incoming.channel_ref, handled.outcome.reply)
         except DeliveryError as exc:
@@ -121,6 +125,16 @@ class SlackListeners:
                     text=f"I couldn't answer you in that channel. {why} Here is my answer:"),
                     handled.outcome.reply)
         await self._deliver(handled.outcome)
+
+    async def _answer_privately(self, incoming: Incoming, reply: Reply) -> None:
+        """A personal answer to a mention: shown only to the person, in the thread they
+        asked in; as a DM where Slack cannot show it there."""
+        try:
+            await self.transport.send_ephemeral(incoming.channel_ref, incoming.user_id, reply)
+        except DeliveryError as exc:
+            log.warning("could not answer %s privately in %s: %s", incoming.user_id,
+                        incoming.channel, exc)
+            await self._tell(incoming, reply)
 
     # ------------------------------------------------------------ buttons
     async def on_action(self, ack: AsyncAck, body: dict[str, Any],

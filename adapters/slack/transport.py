@@ -45,6 +45,21 @@ class SlackTransport:
                               user_id=target.user_id if target.is_direct else None)
         return ts
 
+    async def send_ephemeral(self, target: ChannelRef, user_id: str, reply: Reply) -> None:
+        """Show ``reply`` only to ``user_id``, in ``target``'s channel (and thread); its file
+        goes to their DM, as an ephemeral message cannot carry one.  Raises DeliveryError
+        when Slack refuses (e.g. the person is not in the channel)."""
+        if _has_content(reply):
+            try:
+                await self.client.chat_postEphemeral(
+                    channel=target.conversation_id, user=user_id, thread_ts=target.thread_id,
+                    **to_message(reply, workspace=target.workspace))
+            except CALL_ERRORS as exc:
+                raise delivery_error(exc, f"showing {user_id} a message in {target.key}") \
+                    from exc
+        if reply.file is not None:
+            await self.upload(user_id, reply.file, user_id=user_id)
+
     async def upload(self, channel: str, file: Attachment, *, thread_ts: str | None = None,
                      user_id: str | None = None) -> bool:
         """Upload ``file`` to ``channel`` (a person's DM when ``user_id`` is given).  A

@@ -2,8 +2,11 @@
 
 Messages and card actions go to the core (``dispatch``); the reply is sent back into the same
 conversation (the thread, in a channel), or, for ``Action.Execute``, returned as the card
-that replaces the pressed one.  Notifications are handed to ``deliver`` afterwards.  Install,
-rename and removal activities only update the stored conversation references.
+that replaces the pressed one.  A personal reply asked for in a channel or group chat goes to
+the person's 1:1 chat with the bot instead (opened if need be); the conversation sees only a
+short line saying so, after a typed request.  Notifications are handed to ``deliver``
+afterwards.  Install, rename and removal activities only update the stored conversation
+references.
 """
 
 from __future__ import annotations
@@ -37,24 +40,32 @@ from adapters.teams.convert import (
     welcome_incoming,
 )
 from adapters.teams.references import ConversationBook
-from bot.types import Incoming, Notification, Outcome, Reply
+from bot.delivery import DeliveryError
+from bot.types import ChannelRef, Incoming, Notification, Outcome, Reply, Surface
 from storage.models.conversations import PERSONAL
 
 log = logging.getLogger(__name__)
 
 Dispatch = Callable[[Incoming], Awaitable[Outcome]]
 Deliver = Callable[[Notification], Awaitable[None]]
+SendPrivately = Callable[[ChannelRef, Reply], Awaitable[str | None]]
 Turn = TurnContextProtocol[Any]
 
 ALREADY_DONE = "That was already done."
 MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
+SENT_PRIVATELY = "I've sent you the details in our 1:1 chat."
+NOT_SENT_PRIVATELY = ("Those details are for you alone, and I couldn't open a 1:1 chat with "
+                      "you. Start a chat with me (or add me to your personal apps) and ask "
+                      "there.")
 
 
 class CopbotAgent(ActivityHandler):  # type: ignore[misc]
-    def __init__(self, dispatch: Dispatch, deliver: Deliver, book: ConversationBook) -> None:
+    def __init__(self, dispatch: Dispatch, deliver: Deliver, book: ConversationBook,
+                 send_privately: SendPrivately) -> None:
         self.dispatch = dispatch
         self.deliver = deliver
         self.book = book
+        self.send_privately = send_privately
 
     async def on_message_activity(self, turn_context: Turn) -> None:
         activity: Activity = turn_context.activity
@@ -63,10 +74,17 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         if incoming is None:
             return
         outcome = await self.dispatch(incoming)
-        if outcome.reply is not None and not outcome.duplicate:
-            await turn_context.send_activity(to_activity(
-                outcome.reply, resubmit=submitted_form(activity), workspace=tenant_of(activity),
-                shared=is_shared(activity)))
+        reply = outcome.reply
+        if reply is not None and not outcome.duplicate:
+            if reply.personal and is_shared(activity):
+                note = await self._answer_privately(incoming, reply)
+                if note is not None:
+                    await turn_context.send_activity(to_activity(
+                        note, workspace=tenant_of(activity), shared=True))
+            else:
+                await turn_context.send_activity(to_activity(
+                    reply, resubmit=submitted_form(activity), workspace=tenant_of(activity),
+                    shared=is_shared(activity)))
         await self._deliver(outcome)
 
     async def on_adaptive_card_invoke(
@@ -83,6 +101,11 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         if outcome.reply is None or outcome.duplicate:
             return AdaptiveCardInvokeResponse(
                 status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value=ALREADY_DONE)
+        if outcome.reply.personal and is_shared(activity):  # the card is everyone's
+            note = await self._answer_privately(incoming, outcome.reply)
+            return AdaptiveCardInvokeResponse(
+                status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE,
+                value=SENT_PRIVATELY if note is None else note.text)
         return AdaptiveCardInvokeResponse(
             status_code=HTTPStatus.OK, type=cards.CONTENT_TYPE,
             value=invoke_card(outcome.reply, resubmit=submitted_form(activity),
@@ -107,6 +130,19 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         if outcome.reply is not None and not outcome.duplicate:
             await turn_context.send_activity(
                 to_activity(outcome.reply, workspace=incoming.workspace))
+
+    async def _answer_privately(self, incoming: Incoming, reply: Reply) -> Reply | None:
+        """Send a personal ``reply`` to the person's 1:1 chat.  Returns what the shared
+        conversation should see: a short line after a typed request, nothing after a
+        button press (the chat itself tells the presser), or why it could not be sent."""
+        try:
+            await self.send_privately(ChannelRef.for_person(incoming.person), reply)
+        except DeliveryError as exc:
+            log.warning("could not answer %s in their 1:1 chat: %s", incoming.user_id, exc)
+            return Reply(text=NOT_SENT_PRIVATELY)
+        if incoming.surface == Surface.MENTION:
+            return Reply(text=SENT_PRIVATELY, mentions=(incoming.person,))
+        return None
 
     async def _remember(self, activity: Activity) -> None:
         """Refresh the stored reference; a failure here must not cost the person their

@@ -153,6 +153,8 @@ def to_incoming(activity: Activity) -> Incoming | None:
         "user_id": user_key(activity.from_property),
         "display_name": activity.from_property.name or "",
         "event_id": activity.id, "thread_id": thread_id,
+        # In a channel or group chat every answer posted there is read by everyone.
+        "shared": kind != PERSONAL,
     }
     data = card_data(activity)
     if data is not None and isinstance(data.get(cards.ACTION_KEY), str) and data[cards.ACTION_KEY]:

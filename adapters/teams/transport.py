@@ -90,7 +90,9 @@ class TeamsTransport:
         params = ConversationParameters(
             is_group=False, bot=base.agent, members=[ChannelAccount(id=member)],
             tenant_id=tenant, channel_data={"tenant": {"id": tenant}})
-        async with self._connector(anchor, base) as connector:
+        # A refusal here is about the person (e.g. the app is blocked for them), not the
+        # conversation the reference was borrowed from: that one stays active.
+        async with self._connector(anchor, base, for_conversation=False) as connector:
             created = await connector.conversations.create_conversation(params)
         if not created.id:
             raise DeliveryError("Teams did not open a chat with that person")
@@ -144,12 +146,12 @@ class TeamsTransport:
                 return None
         return created.activity_id or _thread_of(created.id)
 
-    def _connector(self, stored: StoredConversation,
-                   reference: ConversationReference) -> _Connector:
+    def _connector(self, stored: StoredConversation, reference: ConversationReference, *,
+                   for_conversation: bool = True) -> _Connector:
         url = reference.service_url or ""
         if not self.service_urls.is_allowed(url):
             raise DeliveryError(f"stored serviceUrl {url!r} is not trusted", permanent=True)
-        return _Connector(self, stored, url)
+        return _Connector(self, stored, url, for_conversation=for_conversation)
 
 
 def reference_from_json(text: str) -> ConversationReference:
@@ -174,12 +176,15 @@ def _as_activity(reference: ConversationReference, tenant: str) -> Activity:
 
 class _Connector:
     """A connector client for one post, with the connector's errors turned into
-    :class:`DeliveryError` (and the reference marked inactive when the bot is gone)."""
+    :class:`DeliveryError` (and the reference marked inactive when the bot is gone from the
+    conversation posted to; ``for_conversation=False`` when the call is not a post there)."""
 
-    def __init__(self, transport: TeamsTransport, stored: StoredConversation, url: str) -> None:
+    def __init__(self, transport: TeamsTransport, stored: StoredConversation, url: str, *,
+                 for_conversation: bool = True) -> None:
         self.transport = transport
         self.stored = stored
         self.url = url
+        self.for_conversation = for_conversation
         self.client: ConnectorClientBase | None = None
 
     async def __aenter__(self) -> Any:
@@ -208,6 +213,9 @@ class _Connector:
         if status == 429:
             raise DeliveryError("Teams is rate limiting the bot",
                                 retry_after=_retry_after(exc)) from exc
+        if status in (403, 404) and not self.for_conversation:
+            raise DeliveryError(f"Teams would not open a chat with that person ({status}: "
+                                f"{_code(exc)})", permanent=True) from exc
         if status in (403, 404):
             await self.transport.book.deactivate(self.stored.workspace,
                                                  self.stored.conversation_id)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.models.base import NEVER_REUSED, Base
 
 EVENT_SCHEDULED = "scheduled"
 EVENT_CANCELLED = "cancelled"
@@ -33,6 +33,7 @@ class Event(Base):
                         name="within_capacity"),
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         Index("ix_events_starts_at", "starts_at"),
+        NEVER_REUSED,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.models.base import NEVER_REUSED, Base
 
 PUBLISHED = "published"
 DRAFT = "draft"
@@ -39,7 +39,7 @@ NOT_HELPFUL = "no"
 
 class FaqEntry(Base):
     __tablename__ = "faq_entries"
-    __table_args__ = (Index("ix_faq_entries_status", "status"),)
+    __table_args__ = (Index("ix_faq_entries_status", "status"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
@@ -77,7 +77,7 @@ class FaqVector(Base):
 
 class Resource(Base):
     __tablename__ = "resources"
-    __table_args__ = (Index("ix_resources_published", "published"),)
+    __table_args__ = (Index("ix_resources_published", "published"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
@@ -102,7 +102,7 @@ class QuestionLog(Base):
     """One question asked: who, where, what was answered (if anything), how well, feedback."""
 
     __tablename__ = "question_log"
-    __table_args__ = (Index("ix_question_log_asked_at", "asked_at"),)
+    __table_args__ = (Index("ix_question_log_asked_at", "asked_at"), NEVER_REUSED)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, delete, func, select
 
-from storage.db import Database
-from storage.models import Base
+from storage.db import Database, migrating
+from storage.models import Base, Person
+from storage.models.knowledge import QuestionLog
+from storage.models.network import Escalation, NetworkAnswer
+from tests.conftest import NOW
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -47,3 +52,49 @@ async def test_check_constraints_have_the_models_names(database: Database) -> No
     assert found, "the schema has CHECK constraints (capacity, delivery status)"
     for table, names in found.items():
         assert names["expected"] == names["actual"], table  # type: ignore[index]
+
+
+def _downgrade_ids_never_reused(config: Config) -> None:
+    command.downgrade(config, "0009_ids_never_reused-1")
+
+
+async def test_ids_never_reused_keeps_every_row_and_never_hands_an_id_out_twice(
+        database: Database) -> None:
+    """Recreating the tables on SQLite (a no-op on PostgreSQL) keeps the rows that refer to
+    them (no cascade), and afterwards a deleted question's id is not given to the next."""
+    async with database.engine.connect() as conn:
+        await conn.run_sync(migrating, _downgrade_ids_never_reused)
+    async with database.session() as session:
+        person = Person(platform="console", workspace="", user_id="alice", created_at=NOW,
+                        last_seen_at=NOW)
+        session.add(person)
+        await session.flush()
+        question = QuestionLog(person_id=person.id, platform="console", workspace="",
+                               channel="general", text="How?", asked_at=NOW, answered=False,
+                               score=0.0)
+        session.add(question)
+        await session.flush()
+        escalation = Escalation(question_id=question.id, asker_id=person.id, status="open",
+                                escalated_at=NOW)
+        session.add(escalation)
+        await session.flush()
+        session.add(NetworkAnswer(escalation_id=escalation.id, person_id=person.id,
+                                  text="Like this.", created_at=NOW))
+        first_id = question.id
+
+    await database.upgrade()
+    async with database.session() as session:
+        assert (await session.execute(select(func.count()).select_from(NetworkAnswer))
+                ).scalar_one() == 1
+        [kept] = (await session.execute(select(Escalation))).scalars()
+        assert kept.question_id == first_id
+        await session.execute(delete(QuestionLog))  # as forget me does
+    async with database.session() as session:
+        again = QuestionLog(person_id=None, platform="console", workspace="",
+                            channel="general", text="Why?", asked_at=NOW, answered=False,
+                            score=0.0)
+        session.add(again)
+        await session.flush()
+        assert again.id > first_id
+        assert (await session.execute(select(func.count()).select_from(Escalation))
+                ).scalar_one() == 0  # the escalation went with its question

@@ -250,7 +250,8 @@ async def test_pressing_sign_up_on_an_event_card_turns_it_into_cancel(copbot: Co
 
 
 async def test_in_a_channel_a_button_answers_with_a_new_message(copbot: Copbot) -> None:
-    """The channel's card is everyone's: Alice's Sign up must not turn it into her place."""
+    """The channel's card is everyone's: Alice's Sign up must not turn it into her place,
+    and her place is hers alone: the answer is a new message in her 1:1 chat."""
     sign_up = await _sign_up_button(copbot, "channel_mention.json", "<at>copbot</at> event 1")
     assert sign_up["type"] == "Action.Submit" and "verb" not in sign_up
 
@@ -259,4 +260,5 @@ async def test_in_a_channel_a_button_answers_with_a_new_message(copbot: Copbot) 
     assert answer.status == 202
     reply = copbot.teams.posts[-1]
     assert reply.card is not None and texts(reply.card)[0] == "You're registered: #1 Intro to SPC"
-    assert reply.conversation_id.startswith(f"{CHANNEL};messageid=")
+    assert reply.conversation_id == f"a:personal-{ALICE_AAD}"
+    assert not any(p.conversation_id.startswith(CHANNEL) for p in copbot.teams.posts[1:])
