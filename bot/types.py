@@ -99,6 +99,9 @@ class Incoming:
     form: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     event_id: str | None = None
     thread_id: str | None = None
+    # The speaker's work email when the platform told the adapter (e.g. a Slack profile
+    # read with users:read.email); stored to match people in attendance reports.
+    email: str = ""
 
     @property
     def person(self) -> Person:

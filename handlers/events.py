@@ -15,7 +15,7 @@ from bot.services.event_notices import event_label
 from bot.services.events import CONFIRMED, EventService, MemberStatus
 from bot.timefmt import format_range
 from bot.types import Attachment, Button, Field, Item, Reply
-from handlers import event_admin
+from handlers import event_admin, materials
 from handlers.event_cards import (
     event_card,
     event_id_from,
@@ -24,6 +24,7 @@ from handlers.event_cards import (
     status_text,
 )
 from storage.repositories.communities import CommunityRepository
+from storage.repositories.seminars import MaterialRepository
 
 LIST_LIMIT = 15
 
@@ -75,9 +76,10 @@ async def show_event(ctx: Context, args: Args) -> Reply:
     status = (await events.member_statuses(ctx.person_id, [event])).get(event.id)
     waiting = (await events.waitlist_lengths([event])).get(event.id, 0)
     communities = await events.communities()
+    links = await MaterialRepository(ctx.session).of_event(event.id)
     return event_card(event, zone=ctx.settings.zone, now=ctx.now(), status=status,
                       waiting=waiting, community=communities.get(event.community_id or 0),
-                      organiser=ctx.is_organiser)
+                      organiser=ctx.is_organiser, materials=links)
 
 
 async def signup(ctx: Context, args: Args) -> Reply:
@@ -183,3 +185,4 @@ def register(registry: CommandRegistry) -> None:
         summary="an .ics calendar file for an event you have a place at",
     ))
     event_admin.register(registry)
+    materials.register(registry)

@@ -33,7 +33,8 @@ async def forget_me(ctx: Context, args: Args) -> Reply:
     if args.raw.strip().lower() != "confirm":
         return Reply(
             text="This deletes everything I hold about you: your event places (the next "
-                 "person on a waitlist gets yours), questions, answers and expertise. FAQ "
+                 "person on a waitlist gets yours), questions, answers, expertise, seminar "
+                 "attendance and learning record, feedback and topic votes. FAQ "
                  "entries already approved from your answers stay, without your name. It "
                  "cannot be undone.",
             buttons=(Button("Yes, forget me", "forget me", "confirm", "danger"),))
@@ -41,8 +42,9 @@ async def forget_me(ctx: Context, args: Args) -> Reply:
     for notification in result.notifications:
         ctx.notify(notification.target, notification.reply)
     return Reply(text=f"Done — I've forgotten you: {result.registrations} event registrations, "
-                      f"{result.questions} questions, {result.answers} answers and "
-                      f"{result.expertise} expertise topics deleted.")
+                      f"{result.questions} questions, {result.answers} answers, "
+                      f"{result.expertise} expertise topics and {result.seminar_records} "
+                      "seminar records (attendance, feedback, votes) deleted.")
 
 
 def register(registry: CommandRegistry) -> None:

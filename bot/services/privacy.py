@@ -1,8 +1,10 @@
 """``my data`` and ``forget me``: what the bot holds about a member, and deleting it.
 
 Forgetting a person frees their event places (promoting the waitlist), deletes their
-questions, answers, expertise, personal conversation references and personal deliveries, and
-their person record.  FAQ entries already approved from their answers stay, unattributed.
+questions, answers, expertise, seminar attendance (their learning record), feedback and topic
+votes (topics they suggested stay, without their name), personal conversation references and
+personal deliveries, and their person record.  FAQ entries already approved from their
+answers stay, unattributed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ from storage.models.events import CANCELLED, Event, Registration
 from storage.models.knowledge import DRAFT, FaqEntry, QuestionLog
 from storage.models.network import Escalation, Expertise, NetworkAnswer
 from storage.repositories.people import person_ref
+from storage.repositories.seminars import (
+    AttendanceRepository,
+    FeedbackRepository,
+    TopicRepository,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class Forgotten:
     questions: int = 0
     answers: int = 0
     expertise: int = 0
+    seminar_records: int = 0  # attendances, feedback and topic votes
     notifications: list[Notification] = field(default_factory=list)
 
 
@@ -106,6 +114,7 @@ class PrivacyService:
         expertise = await self.session.execute(
             delete(Expertise).where(Expertise.person_id == person_id))
         result.expertise = int(expertise.rowcount)  # type: ignore[attr-defined]
+        result.seminar_records = await forget_seminar_records(self.session, person_id)
         same_person = (
             (StoredConversation.platform == person.platform)
             & (StoredConversation.workspace == person.workspace)
@@ -121,3 +130,12 @@ class PrivacyService:
         await self.session.delete(person)  # registrations and the rest cascade
         await self.session.flush()
         return result
+
+
+async def forget_seminar_records(session: AsyncSession, person_id: int) -> int:
+    """Delete a person's attendance, feedback and votes and unlink their topic suggestions;
+    returns how many attendances, ratings and votes were deleted."""
+    attended = await AttendanceRepository(session).delete_person(person_id)
+    rated = await FeedbackRepository(session).delete_person(person_id)
+    votes, _ = await TopicRepository(session).forget_person(person_id)
+    return attended + rated + votes
