@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -36,6 +37,7 @@ from adapters.teams.convert import (
     to_incoming,
     welcome_incoming,
 )
+from adapters.teams.members import MemberEmails
 from adapters.teams.references import ConversationBook
 from bot.types import Incoming, Notification, Outcome, Reply
 from storage.models.conversations import PERSONAL
@@ -51,15 +53,17 @@ MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
 
 
 class CopbotAgent(ActivityHandler):  # type: ignore[misc]
-    def __init__(self, dispatch: Dispatch, deliver: Deliver, book: ConversationBook) -> None:
+    def __init__(self, dispatch: Dispatch, deliver: Deliver, book: ConversationBook,
+                 emails: MemberEmails | None = None) -> None:
         self.dispatch = dispatch
         self.deliver = deliver
         self.book = book
+        self.emails = emails or MemberEmails()
 
     async def on_message_activity(self, turn_context: Turn) -> None:
         activity: Activity = turn_context.activity
         await self._remember(activity)
-        incoming = to_incoming(activity)
+        incoming = await self._with_email(turn_context, to_incoming(activity))
         if incoming is None:
             return
         outcome = await self.dispatch(incoming)
@@ -74,7 +78,7 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
     ) -> AdaptiveCardInvokeResponse:
         activity: Activity = turn_context.activity
         await self._remember(activity)
-        incoming = to_incoming(activity)
+        incoming = await self._with_email(turn_context, to_incoming(activity))
         if incoming is None:
             return AdaptiveCardInvokeResponse(
                 status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value="Nothing to do.")
@@ -107,6 +111,16 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         if outcome.reply is not None and not outcome.duplicate:
             await turn_context.send_activity(
                 to_activity(outcome.reply, workspace=incoming.workspace))
+
+    async def _with_email(self, turn_context: Turn,
+                          incoming: Incoming | None) -> Incoming | None:
+        """The incoming message with the sender's email from a member lookup, if Teams
+        gives one (stored to match people in attendance reports)."""
+        if incoming is None:
+            return None
+        email = await self.emails.email_of(turn_context.activity,
+                                           getattr(turn_context, "services", None))
+        return replace(incoming, email=email) if email else incoming
 
     async def _remember(self, activity: Activity) -> None:
         """Refresh the stored reference; a failure here must not cost the person their

@@ -78,3 +78,30 @@ async def test_the_vote_button_toggles_in_teams(copbot: Copbot) -> None:
     [again] = [a for a in actions(withdrawn) if a["title"] == "Vote"]
     voted = await press(copbot, again)
     assert "You voted for T1" in json.dumps(voted) and "(1 vote)" in json.dumps(voted)
+
+
+ALICE_MEMBER = "29:1aliceMemberIdXk_4YPWQmr3DZUM1I6ihf5L2ocCDqg9S1vkHK6kRdGfK1P"
+
+
+async def _alice(copbot: Copbot) -> Person:
+    async with copbot.runtime.database.session() as session:
+        return (await session.execute(select(Person).where(Person.user_id == ALICE_AAD))
+                ).scalar_one()
+
+
+async def test_the_email_from_a_member_lookup_is_kept(copbot: Copbot) -> None:
+    copbot.teams.members[ALICE_MEMBER] = {
+        "id": ALICE_MEMBER, "name": "Alice Analyst", "aadObjectId": ALICE_AAD,
+        "email": "Alice.Analyst@example.nhs.uk",
+        "userPrincipalName": "alice.analyst@example.nhs.uk"}
+    await copbot.send("personal_message.json", text="topics")
+    await copbot.send("personal_message.json", text="my learning")
+    assert copbot.teams.member_lookups == [ALICE_MEMBER]  # cached after the first
+    assert (await _alice(copbot)).email == "alice.analyst@example.nhs.uk"
+
+
+async def test_a_failed_member_lookup_costs_the_answer_nothing(copbot: Copbot) -> None:
+    await copbot.send("personal_message.json", text="topics")  # Teams answers 404
+    assert copbot.teams.member_lookups == [ALICE_MEMBER]
+    assert "No open topic suggestions" in json.dumps(copbot.teams.posts[-1].body)
+    assert (await _alice(copbot)).email is None
