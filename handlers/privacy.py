@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.services.privacy import PrivacyService
 from bot.timefmt import format_datetime
 from bot.types import Button, Field, Reply
+from storage.repositories.seminars import seminar_record_counts
 
 
 async def my_data(ctx: Context, args: Args) -> Reply:
@@ -24,6 +25,12 @@ async def my_data(ctx: Context, args: Args) -> Reply:
     lines.append(f"Answers you gave ({len(data.answers)}):")
     lines += [f"• “{a.text[:100]}”" for a in data.answers] or ["• none"]
     lines.append(f"Expertise: {', '.join(data.expertise) or 'none'}")
+    attended, rated, votes = await seminar_record_counts(ctx.session, ctx.person_id)
+    lines.append(f"Seminars attended: {attended} (my learning lists them); feedback given: "
+                 f"{rated}; topic votes: {votes}")
+    if person.email:
+        lines.append(f"Email (from {person.platform}, to match attendance reports): "
+                     f"{person.email}")
     fields = (Field("Organiser", "yes" if data.organiser or ctx.is_organiser else "no"),)
     return Reply(title="What I hold about you", text="\n".join(lines), fields=fields,
                  footer="forget me deletes all of it.")

@@ -200,6 +200,16 @@ class TopicRepository:
         return votes, suggested
 
 
+async def seminar_record_counts(session: AsyncSession, person_id: int) -> tuple[int, int, int]:
+    """How many (attendances, feedback responses, topic votes) a person has."""
+    counts = []
+    for model in (Attendance, Feedback, TopicVote):
+        result = await session.execute(
+            select(func.count(model.id)).where(model.person_id == person_id))
+        counts.append(int(result.scalar_one()))
+    return counts[0], counts[1], counts[2]
+
+
 class MaterialRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session

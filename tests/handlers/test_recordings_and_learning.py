@@ -117,3 +117,14 @@ async def test_the_digest_lists_new_recordings_and_most_wanted_topics(
     titles = [i.title for i in digest.items]
     assert titles.index("T2 Survival analysis") < titles.index("T1 Bayesian methods")
     assert "T3 Geospatial analysis" not in titles
+
+
+async def test_my_data_shows_seminar_records(bot: TestBot) -> None:
+    event = await add_event(bot, capacity=5)
+    await bot.say(f"signup {event}", as_="alice")
+    await bot.say("suggest Bayesian methods", as_="alice")
+    bot.clock.set(STARTS)
+    await bot.press("checkin", event, as_="alice")
+    data = await bot.say("my data", as_="alice")
+    assert "Seminars attended: 1 (my learning lists them); feedback given: 0; topic votes: 1" \
+        in data.text
