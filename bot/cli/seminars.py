@@ -111,6 +111,7 @@ async def _export(args: argparse.Namespace, settings: Settings, query: Query,
 
 def add_export_parsers(kinds: Any) -> None:
     """``export feedback``, ``export topics`` and ``export learning``."""
+    # Imported here: seminar_exports uses this module's write_csv.
     from bot.cli import seminar_exports as exports
 
     feedback = kinds.add_parser(
