@@ -151,7 +151,8 @@ class Router:
             if not await IdempotencyRepository(session).claim(key, now):
                 log.info("dropping duplicate delivery %s", key)
                 return Outcome(None, duplicate=True)
-        person = await PeopleRepository(session).touch(incoming.person, now)
+        person = await PeopleRepository(session).touch(incoming.person, now,
+                                                      email=incoming.email)
         is_organiser = incoming.person.key in self._organiser_keys or await OrganiserRepository(
             session
         ).contains(incoming.person)

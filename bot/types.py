@@ -102,6 +102,9 @@ class Incoming:
     # True when an answer that is not personal is seen by other people too (a mention in a
     # channel or group chat); set by the adapter, which knows the platform's rules.
     shared: bool = False
+    # The speaker's work email when the platform told the adapter (e.g. a Slack profile
+    # read with users:read.email); stored to match people in attendance reports.
+    email: str = ""
 
     @property
     def person(self) -> Person:

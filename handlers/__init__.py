@@ -8,19 +8,24 @@ from __future__ import annotations
 from bot.commands import CommandRegistry
 from handlers import (
     admin,
+    attendance,
     events,
     expertise,
+    feedback,
     help,
+    learning,
     network,
     privacy,
     questions,
     resources,
     subscriptions,
+    topics,
 )
 
 # ``network`` wraps the question handler, so it comes after ``questions``.
 FEATURES = (
-    help, events, questions, resources, expertise, network, subscriptions, privacy, admin,
+    help, events, attendance, feedback, topics, questions, resources, expertise, network,
+    subscriptions, learning, privacy, admin,
 )
 
 

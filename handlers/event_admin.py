@@ -1,4 +1,5 @@
-"""Organisers' event commands: add, edit, change capacity, cancel, see attendees.
+"""Organisers' event commands: add, edit, change capacity, cancel (``attendees`` lives in
+:mod:`handlers.attendance`).
 
 ``event add`` with no fields (and ``event edit 12`` with none) answers with a form; a submitted
 form arrives as the same command with ``date=… time=…`` and the other inputs as named fields.
@@ -13,8 +14,8 @@ from bot.context import Context
 from bot.errors import InvalidFields, UsageError
 from bot.services.event_fields import parse_event_changes, parse_new_event
 from bot.services.event_notices import event_label
-from bot.services.events import CONFIRMED, EventService
-from bot.timefmt import format_datetime, format_duration, format_range
+from bot.services.events import EventService
+from bot.timefmt import format_duration, format_range
 from bot.types import Button, ChannelRef, Field, Form, FormInput, Notification, Reply
 from handlers.event_cards import event_card, event_id_from
 from storage.models import Community
@@ -156,29 +157,6 @@ async def cancel_event(ctx: Context, args: Args) -> Reply:
                       f"{count} registered {'person was' if count == 1 else 'people were'} told.")
 
 
-async def attendees(ctx: Context, args: Args) -> Reply:
-    event_id = event_id_from(args, "attendees")
-    events = EventService(ctx.session, ctx.settings)
-    event = await events.get(event_id)
-    roster = await events.attendees(event_id)
-    zone = ctx.settings.zone
-    confirmed = [a for a in roster if a.status == CONFIRMED]
-    waiting = [a for a in roster if a.status != CONFIRMED]
-    lines = [f"Confirmed ({len(confirmed)} of {event.capacity}):"]
-    lines += [f"  {n}. {a.name} ({a.person.platform}) — signed up "
-              f"{format_datetime(a.signed_up_at, zone)}" for n, a in enumerate(confirmed, 1)]
-    if not confirmed:
-        lines.append("  nobody yet")
-    lines.append(f"Waitlist ({len(waiting)}):")
-    lines += [f"  {a.position}. {a.name} ({a.person.platform}) — signed up "
-              f"{format_datetime(a.signed_up_at, zone)}" for a in waiting]
-    if not waiting:
-        lines.append("  nobody waiting")
-    return Reply(title=f"Attendees of {event_label(event)}", text="\n".join(lines),
-                 footer=f"For a spreadsheet: copbot export attendees {event.id} --format csv",
-                 personal=True)
-
-
 def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="event add", usage=ADD_USAGE, handler=add_event, organiser_only=True,
@@ -198,8 +176,4 @@ def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="event cancel", usage="event cancel <id>", handler=cancel_event,
         organiser_only=True, summary="cancel an event and tell everyone registered",
-    ))
-    registry.add(Command(
-        name="attendees", usage="attendees <id>", handler=attendees, organiser_only=True,
-        summary="who has a place and who is waiting, with sign-up times",
     ))

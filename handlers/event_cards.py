@@ -4,6 +4,7 @@ commands accept ``12`` or ``#12``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from bot.timefmt import format_range
 from bot.types import Button, Field, Item, Reply
 from storage.models import Community
 from storage.models.events import EVENT_CANCELLED, Event
+from storage.models.knowledge import Resource
 
 
 def event_id_from(args: Args, command: str) -> int:
@@ -79,10 +81,12 @@ def event_item(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberSta
 
 def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberStatus | None,
                waiting: int, community: Community | None, organiser: bool,
-               for_everyone: bool = False) -> Reply:
+               for_everyone: bool = False,
+               materials: Mapping[str, Resource] | None = None) -> Reply:
     """The details of one event.  The joining link is shown only to confirmed registrants
-    and organisers.  ``for_everyone``: the card may be read by others, so it says nothing
-    about the asker unless they have a status (the caller then sends it privately)."""
+    and organisers; the recording and slides, once added, to everyone.  ``for_everyone``:
+    the card may be read by others, so it says nothing about the asker unless they have a
+    status (the caller then sends it privately)."""
     fields = [Field("When", format_range(event.starts_at, event.ends_at, zone))]
     if event.speaker:
         fields.append(Field("Speaker", event.speaker))
@@ -100,6 +104,8 @@ def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberSta
     can_see_link = organiser or (status is not None and status.status == CONFIRMED)
     if event.join_link and can_see_link:
         fields.append(Field("Joining link", event.join_link))
+    for kind, resource in sorted((materials or {}).items()):
+        fields.append(Field(kind.capitalize(), f"{resource.url} ({resource.public_id})"))
     if organiser:
         fields.append(Field("Confirmed", f"{event.confirmed_count} of {event.capacity}"))
     buttons = list(member_buttons(event, status, now))

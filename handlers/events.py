@@ -17,7 +17,7 @@ from bot.services.event_notices import event_label
 from bot.services.events import CONFIRMED, EventService, MemberStatus
 from bot.timefmt import format_range
 from bot.types import Attachment, Button, Field, Item, Reply
-from handlers import event_admin
+from handlers import event_admin, materials
 from handlers.event_cards import (
     event_card,
     event_id_from,
@@ -26,6 +26,7 @@ from handlers.event_cards import (
     status_text,
 )
 from storage.repositories.communities import CommunityRepository
+from storage.repositories.seminars import MaterialRepository
 
 LIST_LIMIT = 15
 
@@ -84,9 +85,11 @@ async def show_event(ctx: Context, args: Args) -> Reply:
     # (status, joining link, roster button) privately; anyone else gets the card everyone
     # may see, so in a channel it stays in the thread.
     personal = status is not None or ctx.is_organiser
+    links = await MaterialRepository(ctx.session).of_event(event.id)
     card = event_card(event, zone=ctx.settings.zone, now=ctx.now(), status=status,
                       waiting=waiting, community=communities.get(event.community_id or 0),
-                      organiser=ctx.is_organiser, for_everyone=ctx.incoming.shared)
+                      organiser=ctx.is_organiser, for_everyone=ctx.incoming.shared,
+                      materials=links)
     return replace(card, personal=personal)
 
 
@@ -196,3 +199,4 @@ def register(registry: CommandRegistry) -> None:
         summary="an .ics calendar file for an event you have a place at",
     ))
     event_admin.register(registry)
+    materials.register(registry)

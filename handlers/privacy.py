@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.services.privacy import PrivacyService
 from bot.timefmt import format_datetime
 from bot.types import Button, Field, Reply
+from storage.repositories.seminars import seminar_record_counts
 
 
 async def my_data(ctx: Context, args: Args) -> Reply:
@@ -25,6 +26,9 @@ async def my_data(ctx: Context, args: Args) -> Reply:
     lines = [f"Who you are here: {person.display_name or person.user_id} "
              f"({person.platform} user {person.user_id}), first seen {at(person.created_at)}, "
              f"last seen {at(person.last_seen_at)}", ""]
+    if person.email:
+        lines += [f"Email (from {person.platform}, to match attendance reports): "
+                  f"{person.email}", ""]
     lines += section("Event registrations", [
         f"• #{e.id} {e.title}, {at(e.starts_at)} — {reg.status} (signed up "
         f"{at(reg.signed_up_at)})" for e, reg in data.registrations])
@@ -49,6 +53,9 @@ async def my_data(ctx: Context, args: Args) -> Reply:
     lines += section("Chats with you I can post to", [
         f"• {c.platform} {c.kind} chat (stored {at(c.created_at)})"
         for c in data.conversations])
+    attended, rated, votes = await seminar_record_counts(ctx.session, ctx.person_id)
+    lines.append(f"Seminars attended: {attended} (my learning lists them); feedback given: "
+                 f"{rated}; topic votes: {votes}")
     organiser = "no"
     if data.organiser_since is not None:
         organiser = f"yes (since {at(data.organiser_since)})"
@@ -64,16 +71,18 @@ async def forget_me(ctx: Context, args: Args) -> Reply:
         return Reply(
             text="This deletes everything I hold about you: your event places (the next "
                  "person on a waitlist gets yours), questions and what hangs off them, "
-                 "answers and expertise. FAQ entries already approved from your answers "
-                 "stay, without your name. It cannot be undone.",
+                 "answers, expertise, seminar attendance and learning record, feedback and "
+                 "topic votes. FAQ entries already approved from your answers stay, without "
+                 "your name. It cannot be undone.",
             buttons=(Button("Yes, forget me", "forget me", "confirm", "danger"),),
             personal=True)
     result = await PrivacyService(ctx.session, ctx.settings).forget(ctx.person_id, ctx.now())
     for notification in result.notifications:
         ctx.notify(notification.target, notification.reply)
     return Reply(text=f"Done — I've forgotten you: {result.registrations} event registrations, "
-                      f"{result.questions} questions, {result.answers} answers and "
-                      f"{result.expertise} expertise topics deleted.", personal=True)
+                      f"{result.questions} questions, {result.answers} answers, "
+                      f"{result.expertise} expertise topics and {result.seminar_records} "
+                      "seminar records (attendance, feedback, votes) deleted.", personal=True)
 
 
 def register(registry: CommandRegistry) -> None:

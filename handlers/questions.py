@@ -15,6 +15,7 @@ from bot.services.knowledge import FeedbackRefused, ask, record_feedback
 from bot.services.knowledge_index import SearchUnavailable
 from bot.types import Reply
 from handlers import faq_admin
+from handlers.feedback import names_a_seminar, seminar_feedback
 from handlers.library_cards import answer_reply, entry_card
 from storage.models import Community
 from storage.models.knowledge import PUBLISHED
@@ -64,6 +65,14 @@ async def feedback(ctx: Context, args: Args) -> Reply:
                       "didn't help, so the organisers can improve it.")
 
 
+async def feedback_command(ctx: Context, args: Args) -> Reply:
+    """``feedback Q12 yes|no`` (did an answer help) or, for organisers, ``feedback 12`` (a
+    seminar's ratings and comments): one word, two features, told apart by the id."""
+    if names_a_seminar(args):
+        return await seminar_feedback(ctx, args)
+    return await feedback(ctx, args)
+
+
 async def show_entry(ctx: Context, args: Args) -> Reply:
     entry_id = parse_public_id(args.first() or "", "F")
     if entry_id is None:
@@ -93,9 +102,9 @@ def register(registry: CommandRegistry) -> None:
     ))
     registry.add(Command(
         name="feedback",
-        summary="say whether an answer helped",
-        usage="feedback <Q12> yes|no",
-        handler=feedback,
-        hidden=True,
+        summary="a seminar's ratings and comments (organisers); feedback Q12 yes|no says "
+                "whether an answer helped",
+        usage="feedback <event id> | feedback <Q12> yes|no",
+        handler=feedback_command,
     ))
     faq_admin.register(registry)

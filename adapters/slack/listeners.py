@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -198,10 +198,13 @@ class SlackListeners:
     async def _dispatch(self, body: Body, bot_user_id: str | None) -> Handled | None:
         """The core's outcome for ``body``; None when the payload is not for the bot."""
         team, user = team_id(body), user_id(body)
-        name = await self.names.get(team, user, fallback_name(body)) if user else ""
+        name, email = (await self.names.profile(team, user, fallback_name(body)) if user
+                       else ("", ""))
         incoming = to_incoming(body, bot_user_id=bot_user_id, display_name=name)
         if incoming is None:
             return None
+        if email:
+            incoming = replace(incoming, email=email)
         # No queue here: the core queues what must wait (SQLite's one writer) and lets
         # commands that need no database answer at once.
         return Handled(incoming, await self.host.dispatch(incoming))

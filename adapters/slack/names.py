@@ -1,4 +1,5 @@
-"""Display names from ``users.info``, cached, so a busy channel costs one lookup a person.
+"""Display names (and work emails, with ``users:read.email``) from ``users.info``, cached, so a
+busy channel costs one lookup a person.
 
 A lookup that fails or is slow never holds up a message: the name the payload itself
 carries (or none) is used instead, and the next message tries again.
@@ -31,29 +32,36 @@ class DisplayNames:
         self.ttl = ttl
         self.size = size
         self._now = now
-        self._cache: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], tuple[float, str, str]] = OrderedDict()
 
     async def get(self, team: str, user: str, fallback: str = "") -> str:
         """The person's display name (or real name, or user name); ``fallback`` if Slack
         cannot tell us right now."""
+        return (await self.profile(team, user, fallback))[0]
+
+    async def profile(self, team: str, user: str, fallback: str = "") -> tuple[str, str]:
+        """(display name, email): the email is ``""`` unless the app has the
+        ``users:read.email`` scope and the profile shows one."""
         key = (team, user)
         cached = self._cache.get(key)
         if cached is not None and cached[0] > self._now():
             self._cache.move_to_end(key)
-            return cached[1]
+            return cached[1], cached[2]
         try:
             async with asyncio.timeout(LOOKUP_TIMEOUT):
                 response = await self.client.users_info(user=user)
         except CALL_ERRORS as exc:
             log.warning("users.info for %s failed: %s", user, error_code(exc))
-            self._remember(key, fallback, RETRY_AFTER)
-            return fallback
-        name = name_of(response.get("user") or {}) or fallback
-        self._remember(key, name, self.ttl)
-        return name
+            self._remember(key, fallback, "", RETRY_AFTER)
+            return fallback, ""
+        found = response.get("user") or {}
+        name = name_of(found) or fallback
+        email = str((found.get("profile") or {}).get("email") or "")
+        self._remember(key, name, email, self.ttl)
+        return name, email
 
-    def _remember(self, key: tuple[str, str], name: str, ttl: float) -> None:
-        self._cache[key] = (self._now() + ttl, name)
+    def _remember(self, key: tuple[str, str], name: str, email: str, ttl: float) -> None:
+        self._cache[key] = (self._now() + ttl, name, email)
         self._cache.move_to_end(key)
         while len(self._cache) > self.size:
             self._cache.popitem(last=False)

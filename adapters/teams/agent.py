@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -39,6 +40,7 @@ from adapters.teams.convert import (
     to_incoming,
     welcome_incoming,
 )
+from adapters.teams.members import MemberEmails
 from adapters.teams.references import ConversationBook
 from bot.delivery import DeliveryError
 from bot.types import ChannelRef, Incoming, Notification, Outcome, Reply, Surface
@@ -61,16 +63,18 @@ NOT_SENT_PRIVATELY = ("Those details are for you alone, and I couldn't open a 1:
 
 class CopbotAgent(ActivityHandler):  # type: ignore[misc]
     def __init__(self, dispatch: Dispatch, deliver: Deliver, book: ConversationBook,
-                 send_privately: SendPrivately) -> None:
+                 send_privately: SendPrivately,
+                 emails: MemberEmails | None = None) -> None:
         self.dispatch = dispatch
         self.deliver = deliver
         self.book = book
         self.send_privately = send_privately
+        self.emails = emails or MemberEmails()
 
     async def on_message_activity(self, turn_context: Turn) -> None:
         activity: Activity = turn_context.activity
         await self._remember(activity)
-        incoming = to_incoming(activity)
+        incoming = await self._with_email(turn_context, to_incoming(activity))
         if incoming is None:
             return
         outcome = await self.dispatch(incoming)
@@ -92,7 +96,7 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
     ) -> AdaptiveCardInvokeResponse:
         activity: Activity = turn_context.activity
         await self._remember(activity)
-        incoming = to_incoming(activity)
+        incoming = await self._with_email(turn_context, to_incoming(activity))
         if incoming is None:
             return AdaptiveCardInvokeResponse(
                 status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value="Nothing to do.")
@@ -143,6 +147,15 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
         if incoming.surface == Surface.MENTION:
             return Reply(text=SENT_PRIVATELY, mentions=(incoming.person,))
         return None
+    async def _with_email(self, turn_context: Turn,
+                          incoming: Incoming | None) -> Incoming | None:
+        """The incoming message with the sender's email from a member lookup, if Teams
+        gives one (stored to match people in attendance reports)."""
+        if incoming is None:
+            return None
+        email = await self.emails.email_of(turn_context.activity,
+                                           getattr(turn_context, "services", None))
+        return replace(incoming, email=email) if email else incoming
 
     async def _remember(self, activity: Activity) -> None:
         """Refresh the stored reference; a failure here must not cost the person their

@@ -5,19 +5,23 @@ a spreadsheet (the importer, ``copbot import events FILE``, is registered in
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.cli.seminars import Cell, add_export_parsers, write_csv
 from bot.errors import UserError
 from bot.services.events import Attendee, EventService
 from bot.settings import Settings
 from bot.timefmt import local_iso
 from storage.db import Database
+from storage.models import Person
+from storage.models.seminars import Attendance
+from storage.repositories.seminars import AttendanceRepository
 
-COLUMNS = ("name", "platform", "user_id", "status", "waitlist_position", "signed_up")
+COLUMNS = ("name", "platform", "user_id", "status", "waitlist_position", "signed_up",
+           "attended")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -37,19 +41,25 @@ def add_parser(subparsers: Any) -> None:
                            help="file format (csv)")
     attendees.add_argument("--out", type=Path, default=None, help="write to FILE")
     attendees.set_defaults(run=run_export_attendees)
+    add_export_parsers(kinds)
 
 
-def attendees_csv(attendees: list[Attendee], settings: Settings) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for attendee in attendees:
-        writer.writerow((
-            attendee.name, attendee.person.platform, attendee.person.user_id, attendee.status,
-            attendee.position if attendee.position is not None else "",
-            local_iso(attendee.signed_up_at, settings.zone),
-        ))
-    return buffer.getvalue()
+def attendees_csv(attendees: list[Attendee], settings: Settings,
+                  came: Sequence[tuple[Attendance, Person]] = ()) -> str:
+    """One row per registration; ``attended`` is how attendance was recorded (check-in,
+    organiser, report) or empty.  People who came without registering follow, with an empty
+    status."""
+    how = {attendance.person_id: attendance.source for attendance, _ in came}
+    registered = {attendee.person_id for attendee in attendees}
+    rows: list[Sequence[Cell]] = [
+        (attendee.name, attendee.person.platform, attendee.person.user_id, attendee.status,
+         attendee.position if attendee.position is not None else "",
+         local_iso(attendee.signed_up_at, settings.zone), how.get(attendee.person_id, ""))
+        for attendee in attendees]
+    rows += [(person.display_name or person.user_id, person.platform, person.user_id, "", "",
+              "", attendance.source)
+             for attendance, person in came if person.id not in registered]
+    return write_csv(COLUMNS, rows)
 
 
 async def run_export_attendees(args: argparse.Namespace, settings: Settings) -> int:
@@ -62,12 +72,13 @@ async def run_export_attendees(args: argparse.Namespace, settings: Settings) -> 
         await database.upgrade()
         async with database.session() as session:
             attendees = await EventService(session, settings).attendees(int(word))
+            came = await AttendanceRepository(session).of_event(int(word))
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return 1
     finally:
         await database.dispose()
-    text = attendees_csv(attendees, settings)
+    text = attendees_csv(attendees, settings, came)
     if args.out is None:
         sys.stdout.write(text)
         return 0

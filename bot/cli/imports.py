@@ -32,8 +32,11 @@ def add_parser(subparsers: Any) -> None:
         description="Validate the whole file, then write it in one go; nothing is written if "
         "any row is bad. Re-importing the same file updates rather than duplicates.",
     )
-    parser.add_argument("kind", choices=sorted(IMPORTERS), help="what the file holds")
+    parser.add_argument("kind", choices=sorted([*IMPORTERS, "attendance"]),
+                        help="what the file holds (attendance: import attendance <event id> "
+                        "FILE, a Teams meeting attendance report)")
     parser.add_argument("file", type=Path, help="a .csv, .yaml or .yml file")
+    parser.add_argument("report", type=Path, nargs="?", help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
 
 
@@ -52,6 +55,13 @@ async def run_import(database: Database, settings: Settings, kind: str, path: Pa
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.kind == "attendance":
+        from bot.cli.seminars import run_attendance_import
+
+        return await run_attendance_import(str(args.file), args.report, settings)
+    if args.report is not None:
+        print(f"copbot import {args.kind} takes one file", file=sys.stderr)
+        return 2
     database = Database(settings.database_url)
     try:
         await database.upgrade()

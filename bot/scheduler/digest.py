@@ -125,8 +125,32 @@ async def waiting_for_the_network(session: AsyncSession, scopes: Collection[str]
                    "waiting for an answer.", items)
 
 
-SECTIONS: tuple[SectionQuery, ...] = (upcoming_events, new_resources, unanswered_questions,
-                                      waiting_for_the_network)
+async def seminar_recordings(session: AsyncSession, scopes: Collection[str], now: datetime,
+                             policy: SchedulePolicy) -> Section:
+    """Recordings of seminars added in the last 7 days."""
+    from bot.scheduler.seminar_digest import recording_items
+
+    items = await recording_items(session, scopes, now)
+    if not items:
+        return Section("")
+    return Section(f"{_count(len(items), 'seminar recording')} added this week.", items)
+
+
+async def wanted_topics(session: AsyncSession, scopes: Collection[str], now: datetime,
+                        policy: SchedulePolicy) -> Section:
+    """The most-wanted open seminar topics (type topics to vote)."""
+    from bot.scheduler.seminar_digest import wanted_topic_items
+
+    items = await wanted_topic_items(session, scopes)
+    if not items:
+        return Section("")
+    return Section(f"The {_count(len(items), 'seminar topic')} people most want "
+                   "(type topics to vote).", items)
+
+
+SECTIONS: tuple[SectionQuery, ...] = (upcoming_events, seminar_recordings, new_resources,
+                                      unanswered_questions, waiting_for_the_network,
+                                      wanted_topics)
 
 
 async def compose_digest(session: AsyncSession, delivery: Delivery, policy: SchedulePolicy,

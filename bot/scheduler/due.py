@@ -51,6 +51,7 @@ PLANNERS: tuple[str, ...] = (
     "bot.scheduler.due:digests",
     "bot.scheduler.followups:question_followups",
     "bot.scheduler.followups:faq_reviews",
+    "bot.scheduler.feedback:feedback_requests",
 )
 
 

@@ -54,6 +54,7 @@ COMPOSERS: dict[str, str] = {
     DIGEST: "bot.scheduler.digest:compose_digest",
     "question_followup": "bot.scheduler.followups:compose_followup",
     "faq_review": "bot.scheduler.followups:compose_review",
+    "feedback_request": "bot.scheduler.feedback:compose_feedback_request",
 }
 
 

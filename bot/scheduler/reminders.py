@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.scheduler.due import event_zone
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.timing import local_date, reminder_time
+from bot.services.attendance import CHECK_IN_OPENS
 from bot.services.event_notices import event_label, where
 from bot.timefmt import format_date, format_range, format_time
 from bot.types import Button, Field, Link, Reply
@@ -70,7 +71,9 @@ async def compose_reminders(session: AsyncSession, deliveries: Sequence[Delivery
             else:
                 messages.append(channel_reminder_card(event, community, policy, now))
         elif (event.id, delivery.platform, delivery.workspace, delivery.user_id) in confirmed:
-            messages.append(personal_reminder(event, policy, now))
+            messages.append(personal_reminder(
+                event, policy, now,
+                check_in=event.starts_at - delivery.scheduled_at <= CHECK_IN_OPENS))
         else:
             messages.append(Skip("no longer a confirmed registrant"))
     return messages
@@ -111,8 +114,10 @@ def channel_reminder_card(event: Event, community: Community | None, policy: Sch
     )
 
 
-def personal_reminder(event: Event, policy: SchedulePolicy, now: datetime) -> Reply:
-    """The note a confirmed registrant gets, with the joining link."""
+def personal_reminder(event: Event, policy: SchedulePolicy, now: datetime, *,
+                      check_in: bool = False) -> Reply:
+    """The note a confirmed registrant gets, with the joining link (and, in the last
+    reminder, when check-in is open, a Check in button)."""
     fields = [Field("When", format_range(event.starts_at, event.ends_at, policy.zone)),
               Field("Where", where(event))]
     link = Link(event.join_link, "Join the seminar") if event.join_link else None
@@ -121,6 +126,8 @@ def personal_reminder(event: Event, policy: SchedulePolicy, now: datetime) -> Re
         text=f"Your seminar {starts_phrase(event.starts_at, now, policy)}.",
         fields=tuple(fields),
         link=link,
+        buttons=(Button("Check in", "checkin", str(event.id), style="primary"),)
+        if check_in else (),
     )
 
 

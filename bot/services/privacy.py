@@ -2,10 +2,12 @@
 
 Forgetting a person frees their event places (promoting the waitlist), deletes their
 questions with everything that hangs off them (escalations, the links from posted messages
-and scheduled posts to their threads), answers, expertise, personal conversation references
-and deliveries addressed to them, and their person record.  FAQ entries already approved
-from their answers stay, unattributed.  Ids are never reused (PostgreSQL sequences; SQLite
-``AUTOINCREMENT``), so a reply in an old question's thread cannot reach a new asker.
+and scheduled posts to their threads), answers, expertise, seminar attendance (their learning
+record), feedback and topic votes (topics they suggested stay, without their name), personal
+conversation references and deliveries addressed to them, and their person record.  FAQ
+entries already approved from their answers stay, unattributed.  Ids are never reused
+(PostgreSQL sequences; SQLite ``AUTOINCREMENT``), so a reply in an old question's thread
+cannot reach a new asker.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ from storage.models.network import (
     PostedMessage,
 )
 from storage.repositories.people import person_ref
+from storage.repositories.seminars import (
+    AttendanceRepository,
+    FeedbackRepository,
+    TopicRepository,
+)
 
 Row = TypeVar("Row")
 
@@ -60,6 +67,7 @@ class Forgotten:
     questions: int = 0
     answers: int = 0
     expertise: int = 0
+    seminar_records: int = 0  # attendances, feedback and topic votes
     notifications: list[Notification] = field(default_factory=list)
 
 
@@ -162,6 +170,7 @@ class PrivacyService:
         expertise = await self.session.execute(
             delete(Expertise).where(Expertise.person_id == person_id))
         result.expertise = int(expertise.rowcount)  # type: ignore[attr-defined]
+        result.seminar_records = await forget_seminar_records(self.session, person_id)
         await self.session.execute(
             delete(StoredConversation).where(*self._same_person(StoredConversation, person)))
         await self.session.execute(delete(Delivery).where(*self._same_person(Delivery, person)))
@@ -169,3 +178,12 @@ class PrivacyService:
         await self.session.delete(person)  # registrations and the rest cascade
         await self.session.flush()
         return result
+
+
+async def forget_seminar_records(session: AsyncSession, person_id: int) -> int:
+    """Delete a person's attendance, feedback and votes and unlink their topic suggestions;
+    returns how many attendances, ratings and votes were deleted."""
+    attended = await AttendanceRepository(session).delete_person(person_id)
+    rated = await FeedbackRepository(session).delete_person(person_id)
+    votes, _ = await TopicRepository(session).forget_person(person_id)
+    return attended + rated + votes

@@ -4,7 +4,7 @@ Each feature keeps its models in its own module (and its own Alembic migration, 
 from ``0001_core``; ``copbot db upgrade`` applies every head).
 """
 
-from storage.models import conversations, deliveries, events, jobs, knowledge, network
+from storage.models import conversations, deliveries, events, jobs, knowledge, network, seminars
 from storage.models.base import Base, UTCDateTime
 from storage.models.core import Community, Organiser, Person, ProcessedEvent
 
@@ -21,4 +21,5 @@ __all__ = [
     "jobs",
     "knowledge",
     "network",
+    "seminars",
 ]

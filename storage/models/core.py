@@ -21,6 +21,9 @@ class Person(Base):
     workspace: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[str] = mapped_column(String(128))
     display_name: Mapped[str] = mapped_column(String(200), default="")
+    # A work email, when a platform told us (Slack profiles, Teams member lookups): used to
+    # match people in meeting attendance reports.
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
 

@@ -22,8 +22,9 @@ class PeopleRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def touch(self, person: PersonRef, now: datetime) -> Person:
-        """Record that ``person`` spoke now; keeps the latest display name."""
+    async def touch(self, person: PersonRef, now: datetime, *, email: str = "") -> Person:
+        """Record that ``person`` spoke now; keeps the latest display name and the email
+        the platform gave, if any."""
         values = {
             "platform": person.platform,
             "workspace": person.workspace,
@@ -32,9 +33,11 @@ class PeopleRepository:
             "created_at": now,
             "last_seen_at": now,
         }
-        update = {"last_seen_at": now}
+        update: dict[str, object] = {"last_seen_at": now}
         if person.display_name:
-            update["display_name"] = person.display_name  # type: ignore[assignment]
+            update["display_name"] = person.display_name
+        if email:
+            values["email"] = update["email"] = email.strip().lower()
         stmt = upsert_insert(self.session, Person).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform", "workspace", "user_id"], set_=update

@@ -62,6 +62,7 @@ class FakeSlack:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.users: dict[str, str] = {}  # user id -> display name for users.info
+        self.emails: dict[str, str] = {}  # user id -> profile email (users:read.email)
         self.calls: list[Call] = []
         self.responses: list[Call] = []  # posts to response_url endpoints
         self.uploads: dict[str, bytes] = {}
@@ -187,10 +188,12 @@ class FakeSlack:
             if user not in self.users:
                 return {"ok": False, "error": "user_not_found"}
             name = self.users[user]
+            profile = {"display_name": name, "real_name": name}
+            if user in self.emails:
+                profile["email"] = self.emails[user]
             return {"ok": True, "user": {"id": user, "team_id": self.team_id,
                                          "name": name.lower().replace(" ", "."),
-                                         "real_name": name,
-                                         "profile": {"display_name": name, "real_name": name}}}
+                                         "real_name": name, "profile": profile}}
         if method in ("chat.postMessage", "chat.update"):
             channel = str(params.get("channel", ""))
             if channel.startswith(("U", "W")):

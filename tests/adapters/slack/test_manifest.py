@@ -47,5 +47,6 @@ def test_events_and_scopes_are_those_used() -> None:
     data = manifest()
     assert set(data["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_mention", "message.im"}
-    needed = {*SCOPES_FOR_CALLS.values(), "commands", "app_mentions:read", "im:history"}
+    needed = {*SCOPES_FOR_CALLS.values(), "commands", "app_mentions:read", "im:history",
+              "users:read.email"}  # the email field of users.info
     assert set(data["oauth_config"]["scopes"]["bot"]) == needed

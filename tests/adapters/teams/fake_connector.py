@@ -96,6 +96,9 @@ class FakeBotFramework:
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
+        # Member lookups: member id -> the TeamsChannelAccount Teams returns; others are 404.
+        self.members: dict[str, dict[str, Any]] = {}
+        self.member_lookups: list[str] = []
 
     # ------------------------------------------------------------------------ lifecycle
     async def start(self, port: int = 0) -> None:
@@ -107,6 +110,7 @@ class FakeBotFramework:
         app.router.add_post("/teams/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/teams/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_put("/teams/v3/conversations/{cid}/activities/{aid}", self._send)
+        app.router.add_get("/teams/v3/conversations/{cid}/members/{mid}", self._member)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -213,6 +217,16 @@ class FakeBotFramework:
             return web.json_response(failure.body, status=failure.status,
                                      headers=failure.headers)
         return None
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = request.match_info["mid"]
+        self.member_lookups.append(member)
+        if request.headers.get("Authorization") != f"Bearer {STATIC_TOKEN}":
+            return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
+        if member not in self.members:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}},
+                                     status=404)
+        return web.json_response(self.members[member])
 
     async def _send(self, request: web.Request) -> web.Response:
         refused = await self._record(request, request.match_info["cid"])

@@ -1,0 +1,137 @@
+"""The seminar cycle on the command line: ``copbot import attendance <event id> FILE`` and
+the exports ``copbot export feedback <id>``, ``export topics`` and ``export learning``.
+
+``import`` and ``export`` are parsers owned by :mod:`bot.cli.imports` and
+:mod:`bot.cli.events`; they hand over to the functions here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import SystemClock
+from bot.errors import UserError
+from bot.services.attendance import AttendanceService
+from bot.services.attendance_report import ReportUnreadable, parse_report
+from bot.settings import Settings
+from storage.db import Database
+
+Cell = str | int | float
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """Every CSV export is written here (one place to neutralise spreadsheet formulas)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def event_number(word: str) -> int | None:
+    word = str(word).lstrip("#")
+    return int(word) if word.isdigit() else None
+
+
+async def run_attendance_import(event_word: str, path: Path | None, settings: Settings) -> int:
+    """Record who came from a Teams attendance report; lists every row matching nobody."""
+    event_id = event_number(event_word)
+    if event_id is None or path is None:
+        print("usage: copbot import attendance <event id> FILE (e.g. copbot import attendance "
+              "12 'Attendance report.csv')", file=sys.stderr)
+        return 2
+    try:
+        participants = parse_report(await asyncio.to_thread(path.read_bytes))
+    except OSError as exc:
+        print(f"cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ReportUnreadable as exc:
+        print(f"{path.name}: {exc}", file=sys.stderr)
+        return 1
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+        async with database.session() as session:
+            result = await AttendanceService(session, settings).import_report(
+                event_id, participants, SystemClock().now())
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        await database.dispose()
+    print(f"#{result.event.id} {result.event.title}: {len(participants)} participants in the "
+          f"report; {len(result.recorded)} recorded as attending, {len(result.already)} "
+          f"already recorded, {len(result.unmatched)} not matched.")
+    if result.unmatched:
+        print("Not matched (nothing was guessed; mark them with attended <id> <person> if "
+              "you know who they are):")
+        for row in result.unmatched:
+            email = f" <{row.participant.email}>" if row.participant.email else ""
+            print(f"  line {row.participant.line}: {row.participant.name or '(no name)'}"
+                  f"{email} — {row.reason}")
+    return 0
+
+
+# ---------------------------------------------------------------------- exports
+Query = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[tuple[str, int]]]
+
+
+async def _export(args: argparse.Namespace, settings: Settings, query: Query,
+                  noun: str) -> int:
+    database = Database(settings.database_url)
+    try:
+        await database.upgrade()
+        async with database.session() as session:
+            text, count = await query(session, args, settings)
+    except UserError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    finally:
+        await database.dispose()
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {count} {noun} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def add_export_parsers(kinds: Any) -> None:
+    """``export feedback``, ``export topics`` and ``export learning``."""
+    # Imported here: seminar_exports uses this module's write_csv.
+    from bot.cli import seminar_exports as exports
+
+    feedback = kinds.add_parser(
+        "feedback", help="a seminar's feedback, one row per response",
+        description="One row per response: rating (1-5), comment, and the name only when "
+        "the person chose to sign their comment.")
+    feedback.add_argument("event_id", help="the event number, e.g. 12")
+    feedback.add_argument("--out", type=Path, default=None, help="write to FILE")
+    feedback.set_defaults(run=lambda a, s: _export(a, s, exports.feedback_rows, "responses"))
+    topics = kinds.add_parser(
+        "topics", help="suggested seminar topics with their votes",
+        description="One row per topic: id, title, community, status, votes, the seminar "
+        "planned for it and when it was suggested.")
+    topics.add_argument("--out", type=Path, default=None, help="write to FILE")
+    topics.set_defaults(run=lambda a, s: _export(a, s, exports.topic_rows, "topics"))
+    learning = kinds.add_parser(
+        "learning", help="who attended which seminar, with hours (for CPD records)",
+        description="One row per person and seminar attended: name, platform, user id, "
+        "email, event, title, date, hours and how attendance was recorded.")
+    learning.add_argument("--year", type=int, default=None,
+                          help="only seminars in this calendar year (local time)")
+    learning.add_argument("--out", type=Path, default=None, help="write to FILE")
+    learning.set_defaults(run=lambda a, s: _export(a, s, exports.learning_rows, "rows"))
