@@ -39,11 +39,15 @@ def decide(search: FaqSearch, question: str, precision: float, *, limit: int = 5
            ) -> Decision:
     """Rank ``question`` and answer with the best entry only if, at the probability the
     model gives it, answers were right at least ``precision`` of the time on held-out
-    questions."""
+    questions, or if ``question`` is one of the entry's phrasings word for word."""
     hits, evidence = search.rank_with_evidence(question, limit=limit)
     hits = [h for h in hits if h.score > 0]
     if not hits or evidence is None:
         return Decision(hits, 0.0, False)
     model = model_for(search)
     probability = model.probability(evidence)
-    return Decision(hits, probability, probability >= model.threshold(precision))
+    # Asked exactly as an entry's question or alternate is asked: that entry is what was
+    # meant, however close its neighbours (the public questions, all paraphrases, cannot
+    # teach the model this).
+    answered = evidence.exact or probability >= model.threshold(precision)
+    return Decision(hits, probability, answered)

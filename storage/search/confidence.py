@@ -44,8 +44,11 @@ class Evidence:
     lexical_agrees: bool  # no entry scores higher on words alone
     coverage: float  # the share of the question's vocabulary, weighted by rarity, it holds
     phrasings: int  # its question and alternates
+    exact: bool = False  # the question is one of its phrasings, word for word
+
 
     def feature(self, name: str) -> float:
+        """The value of the feature ``name`` (a field; booleans count 0 or 1)."""
         value = getattr(self, name)
         return float(value)
 

@@ -14,6 +14,7 @@ model (:mod:`storage.search.static`), weighted ``STATIC_WEIGHT``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ SEMANTIC_WEIGHT = 0.75
 STATIC_WEIGHT = 0.8
 # Lexical candidates considered for fusion; entries outside them count as lexical 0.
 LEXICAL_DEPTH = 100
+_WORDS = re.compile(r"\w+")
 
 FloatArray = npt.NDArray[np.float64]
 Embed = Callable[[list[str]], Any]  # texts -> (n, d) float32 array of unit vectors
@@ -84,6 +86,8 @@ class FaqSearch:
         self.keys = [e.key for e in entries]
         self._positions = {key: i for i, key in enumerate(self.keys)}
         self._phrasings = [len(e.phrasings) for e in entries]
+        self._verbatim = {_verbatim(text): i for i, e in reversed(list(enumerate(entries)))
+                          for text in e.phrasings}
         self._embed = embed
         self._matrix: Any = None
         if vectors is not None and embed is not None and entries:
@@ -162,6 +166,7 @@ class FaqSearch:
             lexical_agrees=lexical_agrees,
             coverage=self.lexical.coverage(question, best),
             phrasings=self._phrasings[best],
+            exact=self._verbatim.get(_verbatim(question)) == best,
         )
 
     def _lexical_candidates(self, question: str, depth: int) -> tuple[Any, Any]:
@@ -185,6 +190,12 @@ class FaqSearch:
         if not len(candidates):
             return candidates, sums[:0]
         return candidates, np.minimum(1.0, sums[candidates] / norm)
+
+
+def _verbatim(text: str) -> str:
+    """A phrasing's words, to spot a question asked exactly as stored (case and punctuation
+    aside)."""
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 @dataclass(frozen=True, slots=True)
