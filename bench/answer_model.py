@@ -5,10 +5,12 @@
 For each engine installed here (``default``, and ``semantic`` with the extra), every public
 question (``questions.csv``, 122 paraphrases of entries of ``faq.csv``) is ranked by the real
 search engine over the 213 entries, and the :class:`~storage.search.confidence.Evidence` about
-its best entry recorded with whether that entry was right.  A logistic regression (Newton's
-method, a small L2 penalty, standardised features) is then fitted with five-fold
-cross-validation: each question's probability comes from the model fitted on the other four
-folds, and those held-out probabilities give the precision/coverage curve that maps
+its best entry recorded with whether that entry was right; and again with its answer taken
+out of the FAQ (a question the library cannot answer, so its best entry is wrong).  A
+logistic regression (Newton's method, a small L2 penalty, standardised features) is then
+fitted with five-fold cross-validation: each question's probability comes from the model
+fitted on the other four folds (both askings of a question in the same fold), and the held-out probabilities of the
+questions asked of the whole FAQ give the precision/coverage curve that maps
 ``COPBOT_ANSWER_PRECISION`` to a probability threshold.  The shipped coefficients are the
 same regression fitted on all the questions.
 
@@ -35,6 +37,7 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.services.library import split_alternates, split_tags  # noqa: E402
 from storage.search import embedding  # noqa: E402
 from storage.search.answering import SMALL_LIBRARY, few_entries  # noqa: E402
 from storage.search.confidence import (  # noqa: E402
@@ -99,7 +102,11 @@ class Library:
 
     def __init__(self, faq: Sequence[dict[str, str]], engine: str) -> None:
         self.analyzer = Analyzer(load_synonyms())
-        self.entries = [FaqText(i, row["question"], row["answer"]) for i, row in enumerate(faq)]
+        # As ``copbot import faq`` stores them (tags lower-cased, split on commas).
+        self.entries = [FaqText(i, row["question"], row["answer"],
+                                split_alternates(row.get("alternates") or ""),
+                                split_tags(row.get("tags") or ""))
+                        for i, row in enumerate(faq)]
         self.ids = [row["external_id"] for row in faq]
         self.encode = embedding.encoder().encode if engine == "semantic" else None
         self.vectors = ([self.encode(embedded_texts(self.analyzer, e)) for e in self.entries]
@@ -223,21 +230,29 @@ class CrossValidated:
 
 
 def fit_cross_validated(name: str, observed: Sequence[Observed], groups: Sequence[int],
-                        strangers: Sequence[Observed]) -> CrossValidated:
+                        strangers: Sequence[Observed],
+                        missing: Sequence[Observed] = ()) -> CrossValidated:
     """Held-out probabilities by five-fold cross-validation over the questions (all the
-    observations of a question in the same fold), and the model fitted on all of them."""
+    observations of a question in the same fold), and the model fitted on all of them.
+    ``missing[i]``, question ``i`` asked of the FAQ without its answer, is fitted on as a
+    wrong answer with the question's fold, but not part of the curve."""
     x = matrix(observed, FEATURES)
     y = np.array([o.right for o in observed], dtype=np.float64)
     group = np.array(groups)
+    x_missing = matrix(missing, FEATURES).reshape(len(missing), len(FEATURES))
     held_out = np.zeros(len(observed))
     fold_off_topic = []
     for questions in folds(int(group.max()) + 1):
         test = np.isin(group, questions)
-        model = as_model(name, FEATURES, x[~test], y[~test], ())
-        held_out[test] = probabilities(model, [o for o, t in zip(observed, test, strict=True) if t])
+        extra = np.setdiff1d(np.arange(len(missing)), questions)
+        model = as_model(name, FEATURES, np.vstack([x[~test], x_missing[extra]]),
+                         np.concatenate([y[~test], np.zeros(len(extra))]), ())
+        held_out[test] = probabilities(model, [o for o, t in zip(observed, test, strict=True)
+                                               if t])
         fold_off_topic.append(probabilities(model, strangers))
     curve = curve_from(held_out.tolist(), [o.right for o in observed])
-    model = as_model(name, FEATURES, x, y, curve)
+    model = as_model(name, FEATURES, np.vstack([x, x_missing]),
+                     np.concatenate([y, np.zeros(len(missing))]), curve)
     return CrossValidated(name, list(observed), held_out.tolist(), model,
                           probabilities(model, strangers), fold_off_topic)
 
@@ -250,8 +265,11 @@ def cross_validate(engine: str, faq: Sequence[dict[str, str]],
     search = library.search()
     observed = [observe(search, library.ids, q, expected) for q, expected in questions]
     strangers = [observe(search, library.ids, q, frozenset()) for q in off_topic]
+    missing = [observe(library.search([i for i, x in enumerate(library.ids)
+                                       if x not in expected]), library.ids, q, expected)
+               for q, expected in questions]
     small, groups, small_strangers = small_libraries(library, questions, off_topic)
-    return [fit_cross_validated(engine, observed, range(len(observed)), strangers),
+    return [fit_cross_validated(engine, observed, range(len(observed)), strangers, missing),
             fit_cross_validated(few_entries(engine), small, groups, small_strangers)]
 
 
@@ -270,7 +288,7 @@ def report(result: CrossValidated, precision: float = DEFAULT_PRECISION) -> None
             print(f"      p >= {point.probability:.3f}: right {point.precision:.3f}, "
                   f"answered {point.coverage:.3f}")
             shown = point.coverage
-    for target in (precision, 0.5, 0.99):
+    for target in sorted({precision, 0.5, 0.8, 0.85, 0.95, 0.99}):
         threshold, right, answered, declined = result.at(target)
         print(f"    COPBOT_ANSWER_PRECISION={target}: threshold {threshold:.3f} -> right "
               f"{right:.3f} when answering, answered {answered:.3f}, off-topic declined "
@@ -293,7 +311,8 @@ def write(results: Sequence[CrossValidated], path: Path = MODEL_FILE) -> None:
     note = ("Logistic regressions deciding whether copbot answers, one per engine, fitted by "
             "bench/answer_model.py on the 122 public covid-qa questions (../shared/data/"
             f"covid-qa) with 5-fold cross-validation (seed {SEED}, L2 penalty {PENALTY} on "
-            "standardised features); 'curve' holds [probability, precision, coverage] from "
+            "standardised features; each question is also fitted on as a wrong answer "
+            "asked of the FAQ without its entry); 'curve' holds [probability, precision, coverage] from "
             "the held-out folds. The '/few' models decide in libraries of fewer than "
             f"{SMALL_LIBRARY} entries: fitted on each question asked of two libraries of 1 to "
             f"{SMALL_LIBRARY - 1} entries drawn from the FAQ, one holding its answer. "

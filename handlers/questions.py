@@ -14,7 +14,7 @@ from bot.errors import NotAllowed, NotFound, UsageError, UserError
 from bot.services.knowledge import FeedbackRefused, ask, record_feedback
 from bot.services.knowledge_index import SearchUnavailable
 from bot.types import Reply
-from handlers import faq_admin
+from handlers import faq_admin, faq_suggestions
 from handlers.library_cards import answer_reply, entry_card
 from storage.models import Community
 from storage.models.knowledge import PUBLISHED
@@ -99,3 +99,4 @@ def register(registry: CommandRegistry) -> None:
         hidden=True,
     ))
     faq_admin.register(registry)
+    faq_suggestions.register(registry)

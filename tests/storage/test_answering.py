@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.services.library import split_tags
 from bot.settings import Settings
 from storage.search import embedding
 from storage.search.answering import decide, model_for
@@ -32,7 +33,8 @@ FAQ = rows("faq.csv")
 QUESTIONS = [(r["question"], set(r["expected_external_ids"].split()))
              for r in rows("questions.csv")]
 IDS = [r["external_id"] for r in FAQ]
-ENTRIES = [FaqText(i, r["question"], r["answer"]) for i, r in enumerate(FAQ)]
+ENTRIES = [FaqText(i, r["question"], r["answer"], tags=split_tags(r["tags"]))
+           for i, r in enumerate(FAQ)]
 
 
 def off_topic() -> list[str]:
