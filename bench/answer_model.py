@@ -9,10 +9,12 @@ its best entry recorded with whether that entry was right; and again with its an
 out of the FAQ (a question the library cannot answer, so its best entry is wrong).  A
 logistic regression (Newton's method, a small L2 penalty, standardised features) is then
 fitted with five-fold cross-validation: each question's probability comes from the model
-fitted on the other four folds (both askings of a question in the same fold), and the held-out probabilities of the
-questions asked of the whole FAQ give the precision/coverage curve that maps
-``COPBOT_ANSWER_PRECISION`` to a probability threshold.  The shipped coefficients are the
-same regression fitted on all the questions.
+fitted on the other four folds (both askings of a question in the same fold), and the
+held-out probabilities of the questions asked of the whole FAQ give the precision/coverage
+curve that maps ``COPBOT_ANSWER_PRECISION`` to a probability threshold.  The shipped
+coefficients are the same regression fitted on all the questions.  Libraries of fewer than
+``SMALL_LIBRARY`` entries get their own model, fitted the same way on each question asked of
+two small libraries drawn from the FAQ (one holding its answer, one not).
 
 The questions of ``bench/data/offtopic_questions.txt`` (unrelated to public health) are not
 fitted on; the share of them declined at the chosen operating point is reported.
@@ -312,8 +314,9 @@ def write(results: Sequence[CrossValidated], path: Path = MODEL_FILE) -> None:
             "bench/answer_model.py on the 122 public covid-qa questions (../shared/data/"
             f"covid-qa) with 5-fold cross-validation (seed {SEED}, L2 penalty {PENALTY} on "
             "standardised features; each question is also fitted on as a wrong answer "
-            "asked of the FAQ without its entry); 'curve' holds [probability, precision, coverage] from "
-            "the held-out folds. The '/few' models decide in libraries of fewer than "
+            "asked of the FAQ without its entry); 'curve' holds [probability, precision, "
+            "coverage] from the held-out folds. The '/few' models decide in libraries of "
+            "fewer than "
             f"{SMALL_LIBRARY} entries: fitted on each question asked of two libraries of 1 to "
             f"{SMALL_LIBRARY - 1} entries drawn from the FAQ, one holding its answer. "
             "Refit: python bench/answer_model.py --write (with the [semantic] extra installed).")
