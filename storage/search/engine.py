@@ -5,10 +5,11 @@ and answers queries from memory, so the results do not depend on the database in
 
 The semantic score of an entry is the best cosine similarity between the question asked and
 the entry's question or one of its alternates; the fused score is
-``SEMANTIC_WEIGHT * cosine + (1 - SEMANTIC_WEIGHT) * lexical``.  Both parts lie in 0..1, so
-one answer threshold serves both engines.  Without the extra, the default engine fuses the
-lexical score the same way with the similarity of static word vectors distilled from the same
-model (:mod:`storage.search.static`), weighted ``STATIC_WEIGHT``.
+``SEMANTIC_WEIGHT * cosine + (1 - SEMANTIC_WEIGHT) * lexical``, both parts in 0..1.  Without
+the extra, the default engine fuses the lexical score the same way with the similarity of
+static word vectors distilled from the same model (:mod:`storage.search.static`), weighted
+``STATIC_WEIGHT``.  :meth:`FaqSearch.rank_with_evidence` also reports what the two parts say
+about the best entry, from which :mod:`storage.search.answering` decides whether to answer.
 """
 
 from __future__ import annotations
