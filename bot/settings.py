@@ -76,7 +76,9 @@ class Settings(BaseSettings):
     events_window_days: int = 60
 
     # Knowledge
-    answer_threshold: float = 0.5
+    # Answer when, on held-out questions, answers given at the best entry's probability of
+    # being right were right at least this share of the time (0 < value <= 1).
+    answer_precision: float = Field(default=0.9, gt=0.0, le=1.0)
     synonyms_file: str = ""
     # "auto" uses sentence embeddings when the [semantic] extra is installed.
     search_engine: Literal["auto", "lexical", "semantic"] = "auto"

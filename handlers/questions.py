@@ -14,7 +14,7 @@ from bot.errors import NotAllowed, NotFound, UsageError, UserError
 from bot.services.knowledge import FeedbackRefused, ask, record_feedback
 from bot.services.knowledge_index import SearchUnavailable
 from bot.types import Reply
-from handlers import faq_admin
+from handlers import faq_admin, faq_suggestions
 from handlers.feedback import names_a_seminar, seminar_feedback
 from handlers.library_cards import answer_reply, entry_card
 from storage.models import Community
@@ -108,3 +108,4 @@ def register(registry: CommandRegistry) -> None:
         handler=feedback_command,
     ))
     faq_admin.register(registry)
+    faq_suggestions.register(registry)

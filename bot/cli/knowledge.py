@@ -87,12 +87,12 @@ async def answer_lines(database: Database, settings: Settings, lines: TextIO, ou
         if time.monotonic() - checked >= RECHECK_SECONDS:  # the library may have changed
             index = await current(database, settings, index)
             checked = time.monotonic()
-        hits, answered = rank_in(index, settings, question, top=top)
+        decision = rank_in(index, settings, question, top=top)
         out.write(json.dumps({
             "question": question,
-            "answered": answered,
+            "answered": decision.answered,
             "matches": [{"external_id": index.external_ids.get(h.key), "score": round(h.score, 4)}
-                        for h in hits],
+                        for h in decision.hits],
         }, ensure_ascii=False) + "\n")
         out.flush()
 

@@ -1,4 +1,6 @@
-"""Asking the library: answers above the confidence threshold, honest "not yet" below it.
+"""Asking the library: answers when the best entry is likely enough to be right for the
+target precision (``COPBOT_ANSWER_PRECISION``, see :mod:`storage.search.answering`), honest
+"not yet" below it.
 
 Every question asked in chat is logged (:class:`QuestionLog`) with what was answered, the
 score and, later, the asker's feedback, so organisers can see what is asked and not answered.
@@ -18,7 +20,7 @@ from bot.services.knowledge_index import LibraryIndex, library_index
 from bot.settings import Settings
 from storage.models.knowledge import HELPFUL, NOT_HELPFUL, FaqEntry, QuestionLog, Resource
 from storage.repositories.knowledge import FaqRepository, QuestionLogRepository, ResourceRepository
-from storage.search.lexical import Hit
+from storage.search.answering import Decision, decide
 
 DID_YOU_MEAN = 3
 RELATED_RESOURCES = 3
@@ -38,6 +40,7 @@ class Ranked:
 
     matches: tuple[Match, ...]
     answered: bool
+    probability: float = 0.0  # that the best match is the answer
 
     @property
     def best(self) -> Match | None:
@@ -52,21 +55,20 @@ class Answer:
 
 
 def rank_in(index: LibraryIndex, settings: Settings, question: str, *, top: int = 5,
-            ) -> tuple[list[Hit], bool]:
-    """The ``top`` best entries in ``index`` (score > 0), and whether the best reaches the
-    answer threshold (``COPBOT_ANSWER_THRESHOLD``).  No database access."""
-    hits = [h for h in index.faq.rank(question, limit=top) if h.score > 0]
-    return hits, bool(hits) and hits[0].score >= settings.answer_threshold
+            ) -> Decision:
+    """The ``top`` best entries in ``index`` (score > 0), and whether to answer with the
+    first at the target precision (``COPBOT_ANSWER_PRECISION``).  No database access."""
+    return decide(index.faq, question, settings.answer_precision, limit=top)
 
 
 async def rank(session: AsyncSession, settings: Settings, question: str, *,
                top: int = 5) -> Ranked:
     """The ``top`` best FAQ entries for ``question`` and whether to answer with the first."""
-    hits, answered = rank_in(await library_index(session, settings), settings, question,
-                             top=top)
-    entries = await FaqRepository(session).by_ids(h.key for h in hits)
-    matches = tuple(Match(entries[h.key], h.score) for h in hits if h.key in entries)
-    return Ranked(matches, answered and bool(matches))
+    decision = rank_in(await library_index(session, settings), settings, question, top=top)
+    entries = await FaqRepository(session).by_ids(h.key for h in decision.hits)
+    matches = tuple(Match(entries[h.key], h.score) for h in decision.hits if h.key in entries)
+    answered = decision.answered and bool(matches) and matches[0].entry.id == decision.hits[0].key
+    return Ranked(matches, answered, decision.probability)
 
 
 async def ask(session: AsyncSession, settings: Settings, *, question: str, person_id: int,

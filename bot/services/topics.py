@@ -27,6 +27,8 @@ from storage.search.engine import FaqSearch, FaqText
 
 TITLE_LIMIT = 300
 SIMILAR_SHOWN = 3
+# The ranking score (0–1) from which an open topic counts as worded like a new suggestion.
+NEAR_DUPLICATE_SCORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class TopicService:
         search = FaqSearch(analyzer_for(self.settings),
                            [FaqText(topic.id, topic.title, "") for topic, _ in open_topics])
         hits = search.rank(title, limit=SIMILAR_SHOWN)
-        return [by_id[h.key] for h in hits if h.score >= self.settings.answer_threshold]
+        return [by_id[h.key] for h in hits if h.score >= NEAR_DUPLICATE_SCORE]
 
     async def open_topics(self, community_name: str) -> tuple[Community | None,
                                                               list[tuple[Topic, int]]]:

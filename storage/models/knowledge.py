@@ -119,6 +119,8 @@ class QuestionLog(Base):
     score: Mapped[float] = mapped_column(Float)
     feedback: Mapped[str | None] = mapped_column(String(8))  # yes | no
     feedback_at: Mapped[datetime | None]
+    # When an organiser dealt with it as a review item (``faq suggestions``).
+    reviewed_at: Mapped[datetime | None]
 
     @property
     def public_id(self) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.dialect import upsert_insert
 from storage.models.knowledge import (
+    NOT_HELPFUL,
     PUBLISHED,
     FaqEntry,
     FaqVector,
@@ -17,6 +18,7 @@ from storage.models.knowledge import (
     Resource,
     SearchRevision,
 )
+from storage.models.network import ACCEPTED, ANSWERED, Escalation, NetworkAnswer
 
 LIBRARY = "library"
 
@@ -150,6 +152,25 @@ class QuestionLogRepository:
             stmt = stmt.where(QuestionLog.answered.is_(False))
         result = await self.session.execute(stmt)
         return result.scalars().all()
+
+    async def to_review(self, limit: int) -> Sequence[tuple[QuestionLog, int | None]]:
+        """Questions not yet reviewed whose answer was marked "No", or that the network
+        answered, newest first, each with the FAQ entry made from its accepted network
+        answer (if any)."""
+        answered_by_network = select(Escalation.question_id).where(
+            Escalation.status.in_((ANSWERED, ACCEPTED)))
+        accepted = (select(NetworkAnswer.faq_entry_id)
+                    .join(Escalation, Escalation.id == NetworkAnswer.escalation_id)
+                    .where(Escalation.question_id == QuestionLog.id,
+                           NetworkAnswer.accepted.is_(True))
+                    .order_by(NetworkAnswer.id.desc()).limit(1).scalar_subquery())
+        stmt = (select(QuestionLog, accepted)
+                .where(QuestionLog.reviewed_at.is_(None),
+                       or_(QuestionLog.feedback == NOT_HELPFUL,
+                           QuestionLog.id.in_(answered_by_network)))
+                .order_by(QuestionLog.asked_at.desc(), QuestionLog.id.desc()).limit(limit))
+        result = await self.session.execute(stmt)
+        return [(log, entry_id) for log, entry_id in result.all()]
 
 
 class SearchRevisionRepository:

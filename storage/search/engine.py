@@ -5,21 +5,25 @@ and answers queries from memory, so the results do not depend on the database in
 
 The semantic score of an entry is the best cosine similarity between the question asked and
 the entry's question or one of its alternates; the fused score is
-``SEMANTIC_WEIGHT * cosine + (1 - SEMANTIC_WEIGHT) * lexical``.  Both parts lie in 0..1, so
-one answer threshold serves both engines.  Without the extra, the default engine fuses the
-lexical score the same way with the similarity of static word vectors distilled from the same
-model (:mod:`storage.search.static`), weighted ``STATIC_WEIGHT``.
+``SEMANTIC_WEIGHT * cosine + (1 - SEMANTIC_WEIGHT) * lexical``, both parts in 0..1.  Without
+the extra, the default engine fuses the lexical score the same way with the similarity of
+static word vectors distilled from the same model (:mod:`storage.search.static`), weighted
+``STATIC_WEIGHT``.  :meth:`FaqSearch.rank_with_evidence` also reports what the two parts say
+about the best entry, from which :mod:`storage.search.answering` decides whether to answer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
+from storage.search.confidence import Evidence
 from storage.search.lexical import Document, FieldSpec, Hit, LexicalIndex
 from storage.search.static import PhrasingSimilarity, static_vectors
 from storage.search.text import Analyzer
@@ -41,7 +45,9 @@ SEMANTIC_WEIGHT = 0.75
 STATIC_WEIGHT = 0.8
 # Lexical candidates considered for fusion; entries outside them count as lexical 0.
 LEXICAL_DEPTH = 100
+_WORDS = re.compile(r"\w+")
 
+FloatArray = npt.NDArray[np.float64]
 Embed = Callable[[list[str]], Any]  # texts -> (n, d) float32 array of unit vectors
 
 
@@ -79,6 +85,10 @@ class FaqSearch:
             Document(e.key, {"question": e.phrasings, "answer": [e.answer], "tags": e.tags})
             for e in entries))
         self.keys = [e.key for e in entries]
+        self._positions = {key: i for i, key in enumerate(self.keys)}
+        self._phrasings = [len(e.phrasings) for e in entries]
+        self._verbatim = {_verbatim(text): i for i, e in reversed(list(enumerate(entries)))
+                          for text in e.phrasings}
         self._embed = embed
         self._matrix: Any = None
         if vectors is not None and embed is not None and entries:
@@ -98,18 +108,67 @@ class FaqSearch:
 
     def rank(self, question: str, limit: int = 5) -> list[Hit]:
         """The best ``limit`` entries, best first, with scores in 0..1."""
-        if not self.semantic:
-            return self._rank_lexical(question, limit)
-        query = self._embed([self.lexical.analyzer.expand(question)])[0]  # type: ignore[misc]
-        cosine = np.maximum.reduceat(self._matrix @ query, self._starts)
-        fused = SEMANTIC_WEIGHT * np.clip(cosine, 0.0, 1.0)
-        candidates, lexical = self._lexical_candidates(question, max(limit, LEXICAL_DEPTH))
-        fused[candidates] += ((1 - SEMANTIC_WEIGHT) * lexical).astype(np.float32)
-        count = min(limit, len(self.keys))
-        top = np.argpartition(-fused, count - 1)[:count] if count < len(fused) else np.arange(
-            len(fused))
-        ordered = sorted(top.tolist(), key=lambda i: (-float(fused[i]), self.keys[i]))
-        return [Hit(self.keys[i], float(fused[i])) for i in ordered]
+        return self.rank_with_evidence(question, limit)[0]
+
+    def rank_with_evidence(self, question: str, limit: int = 5,
+                           ) -> tuple[list[Hit], Evidence | None]:
+        """:meth:`rank`, and what speaks for and against the best entry being the answer
+        (None when nothing matched): see :mod:`storage.search.confidence`."""
+        if not self.semantic and self._static.baseline is None:
+            hits = self.lexical.search(question, limit=limit)
+            return hits, self._evidence(question, hits, None, None)
+        if not self.lexical.query_terms(question) and not self.semantic:
+            return [], None  # a question of stop words alone asks nothing
+        similarity, lexical = self._components(question)
+        weight = SEMANTIC_WEIGHT if self.semantic else STATIC_WEIGHT
+        fused = weight * similarity + (1 - weight) * lexical
+        found = fused.nonzero()[0]
+        if len(found) > limit:  # the best, and every entry tied with the last of them
+            kth = np.partition(fused[found], len(found) - limit)[len(found) - limit]
+            found = found[fused[found] >= kth]
+        best = sorted(found.tolist(), key=lambda i: (-fused[i], self.keys[i]))[:limit]
+        hits = [Hit(self.keys[i], min(1.0, float(fused[i]))) for i in best]
+        return hits, self._evidence(question, hits, similarity, lexical)
+
+    def _components(self, question: str) -> tuple[FloatArray, FloatArray]:
+        """Each entry's similarity (semantic or static, 0..1) and lexical score (0..1; 0
+        outside the ``LEXICAL_DEPTH`` best)."""
+        if self.semantic:
+            query = self._embed([self.lexical.analyzer.expand(question)])[0]  # type: ignore[misc]
+            cosine = np.maximum.reduceat(self._matrix @ query, self._starts)
+            similarity: FloatArray = np.clip(cosine, 0.0, 1.0).astype(np.float64)
+        else:
+            similarity = self._static.similarity(self.lexical.analyzer.expand(question))
+        lexical = np.zeros(len(self.keys))
+        candidates, scores = self._lexical_candidates(question, LEXICAL_DEPTH)
+        lexical[candidates] = scores
+        return similarity, lexical
+
+    def _evidence(self, question: str, hits: Sequence[Hit], similarity: FloatArray | None,
+                  lexical: FloatArray | None) -> Evidence | None:
+        if not hits:
+            return None
+        best = self._positions[hits[0].key]
+        margin = hits[0].score - (hits[1].score if len(hits) > 1 else 0.0)
+        if similarity is None or lexical is None:
+            similarity_agrees = lexical_agrees = True
+            similarity_margin = margin
+        else:
+            # Agreement: no other entry beats the best on either part of the score alone.
+            others = np.delete(similarity, best)
+            similarity_margin = float(similarity[best] - (others.max() if len(others) else 0.0))
+            similarity_agrees = similarity_margin >= 0
+            lexical_agrees = bool(lexical[best] >= lexical.max())
+        return Evidence(
+            score=hits[0].score,
+            margin=margin,
+            similarity_margin=similarity_margin,
+            similarity_agrees=similarity_agrees,
+            lexical_agrees=lexical_agrees,
+            coverage=self.lexical.coverage(question, best),
+            phrasings=self._phrasings[best],
+            exact=self._verbatim.get(_verbatim(question)) == best,
+        )
 
     def _lexical_candidates(self, question: str, depth: int) -> tuple[Any, Any]:
         """The positions of the ``depth`` best entries for ``question`` by the lexical score
@@ -133,24 +192,11 @@ class FaqSearch:
             return candidates, sums[:0]
         return candidates, np.minimum(1.0, sums[candidates] / norm)
 
-    def _rank_lexical(self, question: str, limit: int) -> list[Hit]:
-        """The default engine: ``STATIC_WEIGHT * similarity + (1 - STATIC_WEIGHT) * lexical``,
-        the similarity of static word vectors finding entries worded differently.  A question
-        of stop words alone asks nothing, as for the lexical engine; with too few phrasings to
-        measure similarity from (one entry), the lexical score is the score."""
-        if self._static.baseline is None:
-            return self.lexical.search(question, limit=limit)
-        if not self.lexical.query_terms(question):
-            return []
-        fused = STATIC_WEIGHT * self._static.similarity(self.lexical.analyzer.expand(question))
-        candidates, lexical = self._lexical_candidates(question, max(limit, LEXICAL_DEPTH))
-        fused[candidates] += (1 - STATIC_WEIGHT) * lexical
-        found = fused.nonzero()[0]
-        if len(found) > limit:  # the best, and every entry tied with the last of them
-            kth = np.partition(fused[found], len(found) - limit)[len(found) - limit]
-            found = found[fused[found] >= kth]
-        best = sorted(found.tolist(), key=lambda i: (-fused[i], self.keys[i]))[:limit]
-        return [Hit(self.keys[i], min(1.0, float(fused[i]))) for i in best]
+
+def _verbatim(text: str) -> str:
+    """A phrasing's words, to spot a question asked exactly as stored (case and punctuation
+    aside)."""
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 @dataclass(frozen=True, slots=True)

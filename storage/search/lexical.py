@@ -12,6 +12,7 @@ index does not know scores low however well its common words match.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from array import array
@@ -150,6 +151,27 @@ class LexicalIndex:
         norm = (sum(self._idf.get(t, self._unseen_idf) for t in terms)
                 * _saturate(self.fields[0].weight))
         return [self._postings[t] for t in terms if t in self._postings], norm
+
+
+    def coverage(self, text: str, position: int) -> float:
+        """How much of ``text``'s vocabulary the document at ``position`` (in the order
+        documents were given) holds, each query term weighted by its idf, so that a rare word
+        missing counts for more than a common one: 0..1, 0.0 when ``text`` has no terms."""
+        terms = self.query_terms(text)
+        total = found = 0.0
+        for term in terms:
+            weight = self._idf.get(term, self._unseen_idf)
+            total += weight
+            entry = self._postings.get(term)
+            if entry is not None and _holds(entry[0], position):
+                found += weight
+        return found / total if total else 0.0
+
+
+def _holds(positions: array[int], position: int) -> bool:
+    """Whether sorted ``positions`` hold ``position``."""
+    at = bisect.bisect_left(positions, position)
+    return at < len(positions) and positions[at] == position
 
 
 def _idf(n: int, df: int) -> float:

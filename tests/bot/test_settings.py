@@ -28,6 +28,8 @@ def test_comma_separated_organisers_and_communities(monkeypatch: pytest.MonkeyPa
     ("COPBOT_ORGANISERS", "alice", "platform:workspace:user"),
     ("COPBOT_DATABASE_URL", "mysql://x", "COPBOT_DATABASE_URL"),
     ("COPBOT_SCHEDULER", "maybe", "COPBOT_SCHEDULER"),
+    ("COPBOT_ANSWER_PRECISION", "1.5", "COPBOT_ANSWER_PRECISION"),
+    ("COPBOT_ANSWER_PRECISION", "0", "COPBOT_ANSWER_PRECISION"),
 ])
 def test_bad_values_fail_with_the_variable_named(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str

@@ -8,6 +8,7 @@ import pytest
 
 from bot.settings import Settings
 from storage.search import embedding
+from storage.search.answering import decide
 from storage.search.engine import FaqSearch, FaqText
 from storage.search.static import (
     PhrasingSimilarity,
@@ -19,7 +20,7 @@ from storage.search.static import (
 from storage.search.synonyms import load_synonyms
 from storage.search.text import Analyzer
 
-THRESHOLD = Settings.model_fields["answer_threshold"].default
+PRECISION = Settings.model_fields["answer_precision"].default
 
 LIBRARY = [
     FaqText(1, "Which GP practices prescribe the most antibiotics?",
@@ -130,24 +131,24 @@ def test_similarity_is_measured_from_what_the_librarys_phrasings_share() -> None
 def test_a_question_worded_differently_is_found(search: FaqSearch, question: str,
                                                 key: int) -> None:
     assert search.lexical.search(question) == []  # not one word in common
-    hits = search.rank(question, limit=3)
-    assert hits[0].key == key
-    assert hits[0].score < THRESHOLD  # offered as "did you mean", not as the answer
+    decision = decide(search, question, PRECISION, limit=3)
+    assert decision.hits[0].key == key
+    assert not decision.answered  # offered as "did you mean", not as the answer
 
 
 def test_the_same_question_is_still_answered(search: FaqSearch) -> None:
     for question, key in [("which GP practices prescribe most antibiotics", 1),
                           ("what is an SPC chart?", 6),
                           ("staff sickness absence rates", 3)]:
-        best = search.rank(question, limit=1)[0]
-        assert best.key == key and best.score >= THRESHOLD
+        decision = decide(search, question, PRECISION)
+        assert decision.hits[0].key == key and decision.answered
 
 
 @pytest.mark.parametrize("question", [
     "When is the office Christmas party?", "How do I reset my password?",
     "Who won the football last night?", "Where can I park my bike?", "what time is lunch?"])
 def test_unrelated_questions_stay_below_the_threshold(search: FaqSearch, question: str) -> None:
-    assert all(h.score < THRESHOLD for h in search.rank(question, limit=5))
+    assert not decide(search, question, PRECISION).answered
 
 
 def test_nothing_to_ask_finds_nothing(search: FaqSearch) -> None:

@@ -1,7 +1,7 @@
 """job runs (once-a-day housekeeping) and an index for pruning processed events
 
 Revision ID: 0012_ops
-Revises: 0007_escalations
+Revises: 0011_answers
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_ops"
-down_revision: str | Sequence[str] | None = "0007_escalations"
+down_revision: str | Sequence[str] | None = "0011_answers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
