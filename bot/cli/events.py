@@ -5,8 +5,6 @@ a spreadsheet (the importer, ``copbot import events FILE``, is registered in
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 from bot.errors import UserError
 from bot.services.events import Attendee, EventService
 from bot.settings import Settings
+from bot.spreadsheet import csv_text
 from bot.timefmt import local_iso
 from storage.db import Database
 
@@ -40,16 +39,12 @@ def add_parser(subparsers: Any) -> None:
 
 
 def attendees_csv(attendees: list[Attendee], settings: Settings) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for attendee in attendees:
-        writer.writerow((
-            attendee.name, attendee.person.platform, attendee.person.user_id, attendee.status,
-            attendee.position if attendee.position is not None else "",
-            local_iso(attendee.signed_up_at, settings.zone),
-        ))
-    return buffer.getvalue()
+    """One row per registration; names and ids are neutralised for spreadsheets."""
+    return csv_text(COLUMNS, ((
+        attendee.name, attendee.person.platform, attendee.person.user_id, attendee.status,
+        attendee.position if attendee.position is not None else "",
+        local_iso(attendee.signed_up_at, settings.zone),
+    ) for attendee in attendees))
 
 
 async def run_export_attendees(args: argparse.Namespace, settings: Settings) -> int:
