@@ -39,12 +39,15 @@ class SlackRequestCheck:
             raise RefusedRequest(401, "no Slack signature")
         if not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
             raise RefusedRequest(401, "malformed signature timestamp")
-        if not self.verifier.is_valid(raw, timestamp, signature):
-            raise RefusedRequest(401, "bad or expired Slack signature")
         try:
             text = raw.decode("utf-8")
+        except UnicodeDecodeError:  # Slack signs UTF-8 text; this cannot be its signature
+            raise RefusedRequest(401, "body is not UTF-8, so not signed by Slack") from None
+        if not self.verifier.is_valid(text, timestamp, signature):
+            raise RefusedRequest(401, "bad or expired Slack signature")
+        try:
             payload(text, headers.get("Content-Type"))
-        except (MalformedBody, UnicodeDecodeError) as exc:
+        except MalformedBody as exc:
             raise RefusedRequest(400, f"signed but malformed body: {exc}") from None
         return text
 
@@ -56,12 +59,65 @@ def payload(text: str, content_type: str | None) -> dict[str, Any]:
     if not text:
         raise MalformedBody("empty body")
     if content_type == "application/json" or text.startswith("{"):
-        return json_object(text)
-    form = dict(parse_qsl(text, keep_blank_values=True))
-    if "payload" in text:
+        body = json_object(text)
+    else:
+        form = dict(parse_qsl(text, keep_blank_values=True))
+        if "payload" not in text:  # a slash command: every value is text
+            if not form:
+                raise MalformedBody("neither JSON nor a form")
+            return form
         if "payload" not in form:
             raise MalformedBody("a form without its payload field")
-        return json_object(form["payload"])
-    if not form:
-        raise MalformedBody("neither JSON nor a form")
-    return form
+        body = json_object(form["payload"])
+    shape_problem(body)
+    return body
+
+
+# The fields Bolt and the listeners read, with the JSON types Slack documents for them
+# (``user`` of an event is usually an id, an object in a few event types).  A signed payload
+# that breaks these is refused rather than left to fail deep inside Bolt.
+_OBJECT, _LIST, _TEXT = (dict,), (list,), (str,)
+_TOP: dict[str, tuple[type, ...]] = {
+    "type": _TEXT, "token": _TEXT, "team_id": _TEXT, "api_app_id": _TEXT, "event_id": _TEXT,
+    "trigger_id": _TEXT, "response_url": _TEXT, "enterprise_id": (str, type(None)),
+    "is_enterprise_install": (bool,), "enterprise": (dict, type(None)), "team": _OBJECT,
+    "user": _OBJECT, "channel": _OBJECT, "container": _OBJECT, "message": _OBJECT,
+    "view": _OBJECT, "event": _OBJECT, "actions": _LIST, "authorizations": _LIST,
+}
+_NESTED: dict[str, dict[str, tuple[type, ...]]] = {
+    "event": {"type": _TEXT, "subtype": _TEXT, "user": (str, dict), "text": _TEXT,
+              "channel": _TEXT, "channel_type": _TEXT, "ts": _TEXT, "thread_ts": _TEXT,
+              "team": _TEXT, "bot_id": _TEXT},
+    "team": {"id": _TEXT, "domain": _TEXT},
+    "user": {"id": _TEXT, "team_id": _TEXT, "name": _TEXT, "username": _TEXT},
+    "channel": {"id": _TEXT, "name": _TEXT},
+    "container": {"channel_id": _TEXT, "message_ts": _TEXT, "is_ephemeral": (bool,)},
+    "view": {"id": _TEXT, "type": _TEXT, "callback_id": _TEXT, "private_metadata": _TEXT,
+             "state": _OBJECT, "blocks": _LIST},
+}
+_ACTION: dict[str, tuple[type, ...]] = {"action_id": _TEXT, "block_id": _TEXT,
+                                         "value": _TEXT, "type": _TEXT}
+
+
+def shape_problem(body: dict[str, Any]) -> None:
+    """Raise :class:`MalformedBody` if a field copbot reads has the wrong JSON type."""
+    _check(body, _TOP, "")
+    for name, fields in _NESTED.items():
+        if isinstance(body.get(name), dict):
+            _check(body[name], fields, f"{name}.")
+    for action in body.get("actions") or ():
+        if not isinstance(action, dict):
+            raise MalformedBody("an action that is not an object")
+        _check(action, _ACTION, "actions[].")
+    state = (body.get("view") or {}).get("state") or {}
+    values = state.get("values", {})
+    if not isinstance(values, dict) or not all(
+            isinstance(block, dict) and all(isinstance(v, dict) for v in block.values())
+            for block in values.values()):
+        raise MalformedBody("view.state.values is not objects of objects")
+
+
+def _check(data: dict[str, Any], fields: dict[str, tuple[type, ...]], prefix: str) -> None:
+    for name, types in fields.items():
+        if name in data and not isinstance(data[name], types):
+            raise MalformedBody(f"{prefix}{name} is a JSON {type(data[name]).__name__}")
