@@ -18,7 +18,6 @@ from aiohttp import web
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import ActivityHandler, ClaimsIdentity
-from pydantic import ValidationError
 
 from adapters.json_body import MalformedBody, json_object
 from adapters.teams.agent import CopbotAgent, RefusingAgent
@@ -47,6 +46,7 @@ class TeamsEndpoint:
         self.service_urls = service_urls
         self.tenants = tenants
         self.refusal = refusal
+        quiet_sdk_validation_log()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         token = ""
@@ -129,6 +129,23 @@ async def _activity_body(request: web.Request) -> tuple[dict[str, Any], Activity
     body = json_object(await request.read())
     try:
         activity = Activity.model_validate(body)
-    except (ValidationError, ValueError, TypeError) as exc:
+    except Exception as exc:  # the SDK's validator also raises a bare Exception
         raise MalformedBody(f"not an activity ({exc.__class__.__name__})") from None
+    if not activity.type or activity.conversation is None or not activity.conversation.id:
+        raise MalformedBody("an activity without a type or a conversation")
     return body, activity
+
+
+class _NoValidationTraceback(logging.Filter):
+    """The SDK logs every activity that fails validation as an ERROR with its traceback.
+    Here that is someone's malformed request, which the endpoint answers with 400 and one
+    WARNING line of its own, so the SDK's record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Validation error for Activity")
+
+
+def quiet_sdk_validation_log() -> None:
+    sdk = logging.getLogger("microsoft_agents.activity.activity")
+    if not any(isinstance(f, _NoValidationTraceback) for f in sdk.filters):
+        sdk.addFilter(_NoValidationTraceback())
