@@ -23,9 +23,10 @@ def neutralise(value: object) -> str:
 
 
 def csv_text(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
-    """A CSV document (``\\n`` line ends) with every cell neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """A CSV document with every cell neutralised.  Lines end in CRLF (RFC 4180), which
+    also makes the writer quote any cell holding a lone carriage return."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(cell) for cell in header])
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue()
