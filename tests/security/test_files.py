@@ -19,8 +19,11 @@ from bot.services.events import EventService
 from bot.settings import Settings
 from bot.spreadsheet import FORMULA_STARTS, neutralise
 from storage.db import Database
+from tests.bot.test_cli import run, workdir
 from tests.security.conftest import no_traceback, row_counts
 from tests.testbot import TestBot
+
+__all__ = ["workdir"]  # the fixture, shared with tests/bot/test_cli.py
 
 HEADER = "external_id,title,start,duration,capacity,link\n"
 GOOD = 'ok-1,Fine,2026-12-10 14:00,90m,30,https://meet.example/ok\n'
@@ -122,3 +125,18 @@ async def test_a_question_in_the_report_cannot_run_as_a_formula(
     cells = line.split("\t")
     assert cells[-1].startswith("'=HYPERLINK(")
     assert all(not cell.startswith(FORMULA_STARTS) for cell in cells)
+
+
+@pytest.mark.parametrize(("word", "code", "said"), [
+    ("²", 2, "is not an event number"),
+    ("#١٢", 2, "is not an event number"),
+    ("99999999999999999999", 1, "There is no event #99999999999999999999"),
+    ("0", 1, "There is no event #0"),
+])
+async def test_export_refuses_an_event_number_that_cannot_be(
+        database: Database, workdir: Path, word: str, code: int, said: str) -> None:
+    before = await row_counts(database)
+    result = run(["export", "attendees", word], workdir)
+    assert (result.returncode, result.stdout) == (code, "")
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert await row_counts(database) == before
