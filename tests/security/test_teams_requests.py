@@ -216,3 +216,42 @@ async def test_dev_mode_still_serves_this_machine(dev_mode: Copbot) -> None:
     assert await post_raw(dev_mode, body, token=False) == 202
     assert len(dev_mode.teams.posts) == 1
 
+
+
+# ------------------------------------------------------------------ card data
+# What a card button sends back is whatever the client puts there.
+CARD_DATA = [
+    {"action_id": ["signup"], "value": "1"},
+    {"action_id": "signup", "value": {"id": 1}},
+    {"action_id": "signup", "value": "99999999999999999999"},
+    {"action_id": "signup", "value": "²"},
+    {"action_id": "event add", "form": "not a form", "title": "x"},
+    {"action_id": "event add", "form": {"inputs": [{"name": "title", "kind": ["text"],
+                                                     "choices": 5}]}, "title": "x"},
+    {"action_id": "event add", "form": {"inputs": 7}},
+    {"action_id": "event capacity", "value": "1 999999999999"},
+    {"action_id": "x" * 10_000},
+]
+
+
+@pytest.mark.parametrize("data", CARD_DATA, ids=[json.dumps(d)[:50] for d in CARD_DATA])
+@pytest.mark.parametrize("button", ["Action.Submit", "Action.Execute"])
+async def test_hostile_card_data_gets_an_answer_and_changes_nothing(
+        copbot: Copbot, database: Database, caplog: pytest.LogCaptureFixture,
+        data: dict[str, Any], button: str) -> None:
+    before = await row_counts(database)
+    if button == "Action.Submit":
+        answer = await copbot.send("card_submit.json", value=data)
+        assert answer.status == 202
+        texts = [post.text or json.dumps(post.card) for post in copbot.teams.posts]
+    else:
+        answer = await copbot.send("card_invoke.json", value={"action": {
+            "type": "Action.Execute", "verb": "x", "data": data}})
+        assert answer.status == 200
+        texts = [json.dumps(answer.body)]
+    assert not any("error reference" in text for text in texts)
+    after = await row_counts(database)
+    # Pressing a button records who pressed it (people, a delivery key); nothing else moves.
+    assert {k: v for k, v in after.items() if after[k] != before[k]}.keys() <= {
+        "people", "processed_events", "conversations"}
+    no_traceback(caplog)
