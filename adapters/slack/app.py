@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import Sequence
 
 import aiohttp
 from aiohttp import web
@@ -67,8 +68,9 @@ class SlackApp:
             return web.json_response({"error": "invalid request"}, status=exc.status)
         # Bolt gets the checked payload as JSON (it parses that exactly as we did); its own
         # signature check is off, having been done on the raw body above.
-        headers = {name: value for name, value in request.headers.items()
-                   if name.lower() not in ("content-type", "content-length")}
+        headers: dict[str, str | Sequence[str]] = {
+            name: value for name, value in request.headers.items()
+            if name.lower() not in ("content-type", "content-length")}
         headers["Content-Type"] = "application/json"
         bolt_request = AsyncBoltRequest(body=json.dumps(body), query=request.query_string,
                                         headers=headers)
