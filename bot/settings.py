@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     slack_app_token: str = ""
     slack_api_url: str = "https://slack.com/api/"
     slack_command: str = "/copbot"
+    # Workspace (team) ids served, e.g. "T0123,T0456"; empty: any workspace.
+    slack_allowed_teams: CommaList = Field(default_factory=list)
 
     # Microsoft Teams
     teams_app_id: str = ""
@@ -71,6 +73,10 @@ class Settings(BaseSettings):
         "https://login.botframework.com/v1/.well-known/openidconfiguration")
     teams_token_url: str = ""  # a client-credentials endpoint used instead of MSAL
     teams_trusted_service_urls: str = ""  # extra serviceUrl prefixes, comma separated
+    # Entra ID metadata for a single-tenant app's own tokens (default: the public cloud's).
+    teams_tenant_openid_metadata_url: str = ""
+    # Tenant ids served; empty: the app's own tenant (SingleTenant) or any (MultiTenant).
+    teams_allowed_tenants: CommaList = Field(default_factory=list)
 
     # Events
     events_window_days: int = 60
@@ -104,7 +110,8 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
 
     @field_validator("communities", "organisers", "channel_reminder_offsets",
-                     "personal_reminder_offsets", mode="before")
+                     "personal_reminder_offsets", "slack_allowed_teams",
+                     "teams_allowed_tenants", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split(value)
@@ -182,16 +189,21 @@ def parse_duration(text: str) -> timedelta:
     total = 0
     number = ""
     for char in text:
-        if char.isdigit():
+        if char in "0123456789":  # not str.isdigit, which takes "²" and other scripts' digits
             number += char
         elif char in _UNITS and number:
             total += int(number) * _UNITS[char]
             number = ""
         else:
             raise ValueError(f"{text!r} is not a duration like 90m, 1h or 7d")
+        if len(number) > 12:  # far beyond any duration; int() of it would only cost time
+            raise ValueError(f"{text!r} is too long a duration")
     if number:  # bare number: minutes
         total += int(number) * 60
-    return timedelta(seconds=total)
+    try:
+        return timedelta(seconds=total)
+    except OverflowError:
+        raise ValueError(f"{text!r} is too long a duration") from None
 
 
 class SettingsError(Exception):

@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import InvalidFields, UsageError
-from bot.services.event_fields import parse_event_changes, parse_new_event
+from bot.services.event_fields import (
+    CAPACITY_RULE,
+    parse_capacity,
+    parse_event_changes,
+    parse_new_event,
+)
 from bot.services.event_notices import event_label
 from bot.services.events import EventService
 from bot.timefmt import format_duration, format_range
@@ -134,11 +139,15 @@ async def edit_event(ctx: Context, args: Args) -> Reply:
 
 async def change_capacity(ctx: Context, args: Args) -> Reply:
     event_id = event_id_from(args, "event capacity")
-    if len(args.positional) < 2 or not args.positional[1].isdigit():
+    if len(args.positional) < 2:
         raise UsageError("Give the event and the new number of places, e.g. "
                          "event capacity 12 40.")
+    capacity = parse_capacity(args.positional[1])
+    if capacity is None:  # the same limit as event add and edit
+        raise InvalidFields({"capacity": f"{CAPACITY_RULE}, e.g. event capacity {event_id} 40"},
+                            summary=f"#{event_id} was not changed. Please fix:")
     outcome = await EventService(ctx.session, ctx.settings).change_capacity(
-        event_id, int(args.positional[1]), now=ctx.now())
+        event_id, capacity, now=ctx.now())
     _relay(ctx, outcome.notifications)
     text = (f"{event_label(outcome.event)} now has {outcome.event.capacity} places "
             f"({outcome.event.confirmed_count} taken).")

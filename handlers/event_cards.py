@@ -9,7 +9,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.commands import Args
-from bot.errors import UsageError
+from bot.errors import NotFound, UsageError
+from bot.numbers import is_ascii_number, record_id, shorten
 from bot.services.event_notices import event_label, where
 from bot.services.events import CONFIRMED, WAITLISTED, MemberStatus
 from bot.timefmt import format_range
@@ -20,11 +21,16 @@ from storage.models.knowledge import Resource
 
 
 def event_id_from(args: Args, command: str) -> int:
-    """The event named by the first word, ``12`` or ``#12``; a UsageError otherwise."""
-    word = (args.first() or "").lstrip("#")
-    if not word.isdigit():
+    """The event named by the first word, ``12`` or ``#12``; a UsageError for anything but
+    ASCII digits, NotFound for a number no event can have (0, or beyond the database's
+    range), worded like any other missing event."""
+    word = (args.first() or "").removeprefix("#")
+    if not is_ascii_number(word):
         raise UsageError(f"Which event? Give its number, e.g. {command} 12.")
-    return int(word)
+    event_id = record_id(word)
+    if event_id is None:
+        raise NotFound(f"There is no event #{shorten(word)}. Type events to see what's on.")
+    return event_id
 
 
 def places(event: Event, waiting: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.commands import Args, Command, CommandRegistry, Handler
 from bot.context import Context
 from bot.errors import UsageError
+from bot.numbers import record_id
 from bot.services.network import Escalated, NetworkService, subject_for
 from bot.types import Button, Field, Form, FormInput, Item, Reply, Surface
 from storage.models import Person
@@ -120,9 +121,9 @@ async def accept(ctx: Context, args: Args) -> Reply:
     question_id = _question_id(args)
     answer_id = None
     if len(args.positional) > 1:
-        if not args.positional[1].isdigit():
-            raise UsageError("The answer is named by its number.")
-        answer_id = int(args.positional[1])
+        answer_id = record_id(args.positional[1])
+        if answer_id is None:
+            raise UsageError("The answer is named by its number (the one on its button).")
     result = await NetworkService(ctx.session, ctx.settings).accept(
         question_id, ctx.person_id, organiser=ctx.is_organiser, answer_id=answer_id,
         now=ctx.now())

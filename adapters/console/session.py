@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import render_text
+from bot.numbers import whole_number
 from bot.types import Action, Button, ChannelRef, Incoming, Outcome, Reply, Surface
 
 PLATFORM = "console"
@@ -57,8 +58,9 @@ class ConsoleSession:
 
     def incoming(self, line: str) -> Incoming:
         text = line.strip()
-        if text.isdigit() and 0 < int(text) <= len(self._buttons):
-            button = self._buttons[int(text) - 1]
+        number = whole_number(text)
+        if number is not None and 0 < number <= len(self._buttons):
+            button = self._buttons[number - 1]
             return Incoming(
                 platform=PLATFORM, workspace="", channel=self.channel, user_id=self.user_id,
                 display_name=self.display_name, surface=Surface.ACTION,

@@ -9,14 +9,17 @@ hooks: they open and close the HTTP session and Socket Mode, and let running ans
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
+from collections.abc import Sequence
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.client import CALL_ERRORS, TIMEOUT, error_code, web_client
 from adapters.slack.listeners import SlackListeners
@@ -24,6 +27,7 @@ from adapters.slack.modal import CALLBACK_ID
 from adapters.slack.names import DisplayNames
 from adapters.slack.tasks import BackgroundTasks
 from adapters.slack.transport import SlackTransport
+from adapters.slack.verify import RefusedRequest, SlackRequestCheck
 from bot.runtime import AdapterHost
 from bot.settings import Settings
 
@@ -43,14 +47,34 @@ class SlackApp:
         self.listeners = SlackListeners(host, self.transport, DisplayNames(self.client),
                                         self.tasks)
         self.bolt = bolt_app(host.settings, self.listeners)
+        # Only HTTP mode has a signing secret (and the route that uses it); Socket Mode
+        # requests come over a connection the app token opened.
+        secret = host.settings.slack_signing_secret
+        self.check = SlackRequestCheck(secret) if secret else None
         self._socket: AsyncSocketModeHandler | None = None
         self._socket_task: asyncio.Task[None] | None = None
 
     async def handle(self, request: web.Request) -> web.Response:
-        """``POST /slack/events``: Bolt verifies the signature (401 if it is missing, wrong
-        or over five minutes old) before any listener runs."""
-        response = await self.bolt.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        """``POST /slack/events``: the signature is verified on the raw body (401 if it is
+        missing, wrong or over five minutes old), then the body is checked (400 if it is
+        not a Slack payload), before Bolt parses it or any listener runs."""
+        if self.check is None:
+            raise web.HTTPNotFound()
+        try:
+            body = self.check.body(await request.read(), request.headers)
+        except RefusedRequest as exc:
+            log.warning("Slack request from %s refused (%d): %s", request.remote, exc.status,
+                        exc.reason)
+            return web.json_response({"error": "invalid request"}, status=exc.status)
+        # Bolt gets the checked payload as JSON (it parses that exactly as we did); its own
+        # signature check is off, having been done on the raw body above.
+        headers: dict[str, str | Sequence[str]] = {
+            name: value for name, value in request.headers.items()
+            if name.lower() not in ("content-type", "content-length")}
+        headers["Content-Type"] = "application/json"
+        bolt_request = AsyncBoltRequest(body=json.dumps(body), query=request.query_string,
+                                        headers=headers)
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     async def start(self, app: web.Application) -> None:
         self.client.session = aiohttp.ClientSession(
@@ -97,7 +121,9 @@ def bolt_app(settings: Settings, listeners: SlackListeners) -> AsyncApp:
         name="copbot",
         client=listeners.client,
         signing_secret=secret,
-        request_verification_enabled=bool(secret),
+        # SlackApp.handle verifies every HTTP request before Bolt sees it; Socket Mode
+        # requests come over the connection the app token opened.
+        request_verification_enabled=False,
         process_before_response=True,
         logger=logging.getLogger("adapters.slack.bolt"),
     )

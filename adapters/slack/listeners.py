@@ -60,6 +60,8 @@ class SlackListeners:
         self.client = transport.client
         self.names = names
         self.tasks = tasks
+        self._elsewhere = Reply(text=f"Sorry, I only serve the {host.settings.network_name}'s "
+                                     "own Slack workspace, so I can't help here.")
 
     # ------------------------------------------------------------ slash commands
     async def on_command(self, ack: AsyncAck, body: dict[str, Any],
@@ -196,8 +198,18 @@ class SlackListeners:
 
     # ------------------------------------------------------------ shared steps
     async def _dispatch(self, body: Body, bot_user_id: str | None) -> Handled | None:
-        """The core's outcome for ``body``; None when the payload is not for the bot."""
+        """The core's outcome for ``body``; None when the payload is not for the bot.  A
+        workspace outside ``COPBOT_SLACK_ALLOWED_TEAMS`` gets a refusal and reaches
+        neither the core nor the database."""
         team, user = team_id(body), user_id(body)
+        allowed = self.host.settings.slack_allowed_teams
+        if allowed and team not in allowed:
+            incoming = to_incoming(body, bot_user_id=bot_user_id)
+            if incoming is None:
+                return None
+            log.warning("Slack request from workspace %r refused: not in "
+                        "COPBOT_SLACK_ALLOWED_TEAMS", team)
+            return Handled(incoming, Outcome(reply=self._elsewhere))
         name, email = (await self.names.profile(team, user, fallback_name(body)) if user
                        else ("", ""))
         incoming = to_incoming(body, bot_user_id=bot_user_id, display_name=name)

@@ -17,12 +17,13 @@ from aiohttp import web
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import RestChannelServiceClientFactory
 
-from adapters.teams.agent import CopbotAgent, on_turn_error
+from adapters.teams.agent import CopbotAgent, RefusingAgent, on_turn_error
 from adapters.teams.auth import TokenValidator, trusted_issuers
 from adapters.teams.credentials import TeamsSettingsError, connections
 from adapters.teams.endpoint import TeamsEndpoint
 from adapters.teams.references import ConversationBook
 from adapters.teams.service_urls import ServiceUrlPolicy
+from adapters.teams.tenants import TenantPolicy
 from adapters.teams.transport import TeamsTransport
 from bot.clock import Clock, SystemClock
 from bot.delivery import Transport
@@ -72,12 +73,16 @@ async def mount(app: web.Application, host: AdapterHost) -> bool:
     if settings.teams_app_id:
         validator = TokenValidator(settings.teams_app_id, trusted_issuers(
             metadata_url=settings.teams_openid_metadata_url,
-            app_type=settings.teams_app_type, tenant_id=settings.teams_tenant_id))
+            app_type=settings.teams_app_type, tenant_id=settings.teams_tenant_id,
+            tenant_metadata_url=settings.teams_tenant_openid_metadata_url))
     else:
         log.warning("Teams dev mode: %s accepts unauthenticated requests from this machine "
                     "only. Never use it in production.", ROUTE)
     agent = CopbotAgent(host.dispatch, host.deliver, parts.book, parts.transport.send)
-    app.router.add_post(ROUTE, TeamsEndpoint(adapter, agent, validator).handle)
+    endpoint = TeamsEndpoint(adapter, agent, validator, service_urls=parts.service_urls,
+                             tenants=TenantPolicy.from_settings(settings),
+                             refusal=RefusingAgent(settings.network_name))
+    app.router.add_post(ROUTE, endpoint.handle)
     host.register_transport(parts.transport)
     return True
 

@@ -170,6 +170,25 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             await self.deliver(notification)
 
 
+class RefusingAgent(ActivityHandler):  # type: ignore[misc]
+    """The turn handler for a tenant the bot does not serve: a polite refusal to anyone
+    who speaks to it, and nothing stored (no conversation reference, no person)."""
+
+    def __init__(self, network_name: str) -> None:
+        self.text = (f"Sorry, I only serve the {network_name}'s own organisation, so I can't "
+                     "help here.")
+
+    async def on_message_activity(self, turn_context: Turn) -> None:
+        if to_incoming(turn_context.activity) is not None:  # spoken to, not channel chatter
+            await turn_context.send_activity(to_activity(Reply(text=self.text)))
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: Turn, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        return AdaptiveCardInvokeResponse(
+            status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value=self.text)
+
+
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
     """Replaces the SDK's handler, which posts the exception text into the chat."""
     ref = uuid.uuid4().hex[:8]

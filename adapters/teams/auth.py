@@ -21,7 +21,7 @@ import asyncio
 import ipaddress
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,11 +114,20 @@ class ValidatedToken:
     claims: dict[str, Any]
     endorsements: frozenset[str]
 
-    def check_service_url_claim(self) -> None:
+    def check_service_url_claim(self, service_url: str,
+                                is_connector: Callable[[str], bool]) -> None:
         """Bot Framework tokens name the serviceUrl they are for; the SDK's host validator
-        then compares it with the activity's.  A token without one cannot be compared."""
-        if self.claims.get("iss") == BOT_FRAMEWORK_ISSUER and not self.claims.get("serviceurl"):
+        then compares it with the activity's.  A token without one cannot be compared: from
+        the Bot Framework it is refused, and a tenant-issued one (Entra ID, single-tenant
+        apps) is accepted only for a Bot Framework connector host, never for any other
+        Microsoft host the SDK would otherwise allow."""
+        if self.claims.get("serviceurl"):
+            return
+        if self.claims.get("iss") == BOT_FRAMEWORK_ISSUER:
             raise InvalidToken("Bot Framework token without a serviceurl claim")
+        if not is_connector(service_url):
+            raise InvalidToken(f"tenant token without a serviceurl claim for {service_url!r}, "
+                               "which is not a Bot Framework connector")
 
     def check_channel(self, channel_id: str) -> None:
         """A key that lists endorsements may only sign for those channels."""
@@ -171,11 +180,13 @@ def bearer_token(header: str | None) -> str:
     return token
 
 
-def trusted_issuers(*, metadata_url: str, app_type: str, tenant_id: str) -> list[TrustedIssuers]:
-    """The Bot Framework, plus the app's own tenant for a single-tenant app."""
+def trusted_issuers(*, metadata_url: str, app_type: str, tenant_id: str,
+                    tenant_metadata_url: str = "") -> list[TrustedIssuers]:
+    """The Bot Framework, plus the app's own tenant for a single-tenant app (its keys from
+    ``tenant_metadata_url``, by default the public cloud's Entra ID)."""
     trusted = [TrustedIssuers(frozenset({BOT_FRAMEWORK_ISSUER}), OpenIdKeys(metadata_url))]
     if app_type == "SingleTenant" and tenant_id:
-        entra = OpenIdKeys(
+        entra = OpenIdKeys(tenant_metadata_url or
             f"https://login.microsoftonline.com/{tenant_id}/v2.0/.well-known/openid-configuration")
         trusted.append(TrustedIssuers(frozenset({
             f"https://sts.windows.net/{tenant_id}/",

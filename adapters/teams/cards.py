@@ -266,9 +266,13 @@ def form_from_spec(action_id: str, value: str, spec: object,
     for raw in spec["inputs"]:
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
             return None
-        kind = raw.get("kind") if raw.get("kind") in _INPUT_TYPES else "text"
-        choices = tuple((str(c[0]), str(c[1])) for c in raw.get("choices") or ()
-                        if isinstance(c, list) and len(c) == 2)
+        # The spec travels in the card's data, which the client sends back: any JSON.
+        kind = raw.get("kind") if isinstance(raw.get("kind"), str) and \
+            raw["kind"] in _INPUT_TYPES else "text"
+        listed = raw.get("choices")
+        choices = tuple((str(c[0]), str(c[1])) for c in listed
+                        if isinstance(c, list) and len(c) == 2) \
+            if isinstance(listed, list) else ()
         inputs.append(FormInput(
             name=raw["name"], label=str(raw.get("label") or raw["name"]),
             kind=kind, required=bool(raw.get("required")),  # type: ignore[arg-type]

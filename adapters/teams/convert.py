@@ -80,6 +80,15 @@ def is_shared(activity: Activity) -> bool:
     return conversation_kind(activity) != PERSONAL
 
 
+def activity_key(activity: Activity) -> str | None:
+    """What makes an activity unique, for recognising a redelivery: its id is unique only
+    within its conversation (it is a millisecond timestamp), so the conversation is part."""
+    if not activity.id:
+        return None
+    conversation = activity.conversation.id if activity.conversation is not None else ""
+    return f"{conversation}:{activity.id}"
+
+
 def user_key(account: ChannelAccount | None) -> str:
     if account is None:
         return ""
@@ -152,7 +161,7 @@ def to_incoming(activity: Activity) -> Incoming | None:
         "platform": PLATFORM, "workspace": tenant_of(activity), "channel": channel,
         "user_id": user_key(activity.from_property),
         "display_name": activity.from_property.name or "",
-        "event_id": activity.id, "thread_id": thread_id,
+        "event_id": activity_key(activity), "thread_id": thread_id,
         # In a channel or group chat every answer posted there is read by everyone.
         "shared": kind != PERSONAL,
     }
@@ -180,7 +189,7 @@ def welcome_incoming(activity: Activity) -> Incoming | None:
         channel=split_thread(activity.conversation.id)[0],
         user_id=user_key(activity.from_property),
         display_name=activity.from_property.name or "", text="help", surface=Surface.DM,
-        event_id=f"welcome:{activity.id}" if activity.id else None)
+        event_id=f"welcome:{activity_key(activity)}" if activity.id else None)
 
 
 def submitted_form(activity: Activity) -> Form | None:

@@ -12,6 +12,12 @@ from __future__ import annotations
 from microsoft_agents.hosting.core import OutboundHostValidator
 from yarl import URL
 
+# The Bot Framework's connector services (public cloud, Teams' government clouds); a host
+# matches itself and its subdomains.
+CONNECTOR_HOSTS = ("smba.trafficmanager.net", "botframework.com",
+                   "smba.infra.gcc.teams.microsoft.com", "smba.infra.gov.teams.microsoft.us",
+                   "smba.infra.dod.teams.microsoft.us")
+
 
 class ServiceUrlPolicy(OutboundHostValidator):  # type: ignore[misc]
     """The SDK's validator, always enabled, plus explicitly trusted URL prefixes."""
@@ -28,12 +34,28 @@ class ServiceUrlPolicy(OutboundHostValidator):  # type: ignore[misc]
 
     def is_allowed(self, url: str | URL) -> bool:
         text = str(url)
-        if any((text if text.endswith("/") else text + "/").startswith(prefix)
-               for prefix in self.extra_prefixes):
+        if self._is_extra(text):
             return True
         if self.loopback and _is_loopback_http(text):
             return True
         return bool(super().is_allowed(url))
+
+    def is_connector(self, url: str) -> bool:
+        """A Bot Framework connector (or a configured extra prefix, or loopback in dev
+        mode) — narrower than :meth:`is_allowed`, which takes any Microsoft host."""
+        if self._is_extra(url) or (self.loopback and _is_loopback_http(url)):
+            return True
+        try:
+            parsed = URL(url)
+        except ValueError:
+            return False
+        host = (parsed.host or "").lower().rstrip(".")
+        return parsed.scheme == "https" and any(
+            host == known or host.endswith("." + known) for known in CONNECTOR_HOSTS)
+
+    def _is_extra(self, text: str) -> bool:
+        return any((text if text.endswith("/") else text + "/").startswith(prefix)
+                   for prefix in self.extra_prefixes)
 
 
 def _is_loopback_http(text: str) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.cli.seminars import Cell, add_export_parsers, write_csv
 from bot.errors import UserError
+from bot.numbers import is_ascii_number, record_id, shorten
 from bot.services.events import Attendee, EventService
 from bot.settings import Settings
 from bot.timefmt import local_iso
@@ -63,16 +64,20 @@ def attendees_csv(attendees: list[Attendee], settings: Settings,
 
 
 async def run_export_attendees(args: argparse.Namespace, settings: Settings) -> int:
-    word = str(args.event_id).lstrip("#")
-    if not word.isdigit():
+    word = str(args.event_id).removeprefix("#")
+    if not is_ascii_number(word):
         print(f"{args.event_id!r} is not an event number (e.g. 12)", file=sys.stderr)
         return 2
+    event_id = record_id(word)
+    if event_id is None:
+        print(f"There is no event #{shorten(word)}.", file=sys.stderr)
+        return 1
     database = Database(settings.database_url)
     try:
         await database.upgrade()
         async with database.session() as session:
-            attendees = await EventService(session, settings).attendees(int(word))
-            came = await AttendanceRepository(session).of_event(int(word))
+            attendees = await EventService(session, settings).attendees(event_id)
+            came = await AttendanceRepository(session).of_event(event_id)
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return 1

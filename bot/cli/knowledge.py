@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from bot.services.knowledge import rank_in
 from bot.services.knowledge_index import SearchUnavailable, current, warm
 from bot.settings import Settings
+from bot.spreadsheet import neutralise
 from storage.db import Database
 from storage.models.knowledge import QuestionLog
 from storage.repositories.knowledge import FaqRepository, QuestionLogRepository
@@ -127,7 +128,8 @@ def _line(log: QuestionLog, entries: dict[int, Any], settings: Settings) -> str:
         outcome = "unanswered"
     feedback = {"yes": "helpful", "no": "not helpful"}.get(log.feedback or "", "no feedback")
     text = " ".join(log.text.split())
-    return f"{log.public_id}\t{asked}\t{outcome}\t{feedback}\t{text}"
+    # Tab-separated, so it is often pasted into a spreadsheet: the question is someone's text.
+    return "\t".join(neutralise(cell) for cell in (log.public_id, asked, outcome, feedback, text))
 
 
 def _totals(logs: list[QuestionLog] | Any) -> str:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
@@ -20,26 +18,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import SystemClock
 from bot.errors import UserError
+from bot.numbers import record_id
 from bot.services.attendance import AttendanceService
 from bot.services.attendance_report import ReportUnreadable, parse_report
 from bot.settings import Settings
+from bot.spreadsheet import csv_text
 from storage.db import Database
 
 Cell = str | int | float
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """Every CSV export is written here (one place to neutralise spreadsheet formulas)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """Every seminar CSV export, with spreadsheet formulas neutralised."""
+    return csv_text(header, rows)
 
 
 def event_number(word: str) -> int | None:
-    word = str(word).lstrip("#")
-    return int(word) if word.isdigit() else None
+    return record_id(str(word).lstrip("#"))
 
 
 async def run_attendance_import(event_word: str, path: Path | None, settings: Settings) -> int:

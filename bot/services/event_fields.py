@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import InvalidFields
+from bot.links import link_problem
+from bot.numbers import number_between
 from bot.timefmt import (
     TimeInputError,
     combine_local,
@@ -34,6 +35,13 @@ IMPORT_FIELDS = ("external_id",)
 MAX_CAPACITY = 100_000
 MAX_LENGTH = {"title": 300, "speaker": 300, "location": 300, "link": 1000, "description": 10_000}
 LONGEST_EVENT = timedelta(days=7)
+CAPACITY_RULE = f"must be a whole number from 1 to {MAX_CAPACITY}"
+
+
+def parse_capacity(text: str) -> int | None:
+    """A number of places (``event add``, ``event edit``, ``event capacity``, imports):
+    ASCII digits from 1 to :data:`MAX_CAPACITY`; None otherwise (see :data:`CAPACITY_RULE`)."""
+    return number_between(text, 1, MAX_CAPACITY)
 
 
 @dataclass(frozen=True)
@@ -99,11 +107,9 @@ class _Reader:
 
     def link(self) -> str | None:
         value = self.text("link")
-        if value:
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                self.errors["link"] = "must be a web address starting https://"
-                return None
+        if value and (problem := link_problem(value)):
+            self.errors["link"] = problem
+            return None
         return value
 
     def capacity(self, *, required: bool) -> int | None:
@@ -112,10 +118,10 @@ class _Reader:
             if required:
                 self.errors["capacity"] = "missing (how many places, e.g. capacity=30)"
             return None
-        if not value.isdigit() or not 1 <= int(value) <= MAX_CAPACITY:
-            self.errors["capacity"] = f"must be a whole number from 1 to {MAX_CAPACITY}"
-            return None
-        return int(value)
+        capacity = parse_capacity(value)
+        if capacity is None:
+            self.errors["capacity"] = CAPACITY_RULE
+        return capacity
 
     def zone(self, default: ZoneInfo) -> ZoneInfo:
         value = self.values.get("timezone")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import InvalidFields
+from bot.links import link_problem
 from bot.services.communities import ensure_community, resolve_community
 from bot.services.knowledge_index import (
     SEMANTIC,
@@ -67,10 +67,8 @@ def split_alternates(text: str) -> tuple[str, ...]:
 
 
 def url_problem(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
-        return f"{url!r} is not a web link (it should start with https://)"
-    return None
+    problem = link_problem(url)
+    return f"the link {problem}" if problem else None
 
 
 def _limited(values: Mapping[str, str], name: str, limit: int,

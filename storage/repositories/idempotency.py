@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -22,7 +23,7 @@ class IdempotencyRepository:
         key is released and a platform retry is handled afresh.
         """
         stmt = upsert_insert(self.session, ProcessedEvent).values(
-            key=key[:255], processed_at=now
+            key=stored_key(key), processed_at=now
         ).on_conflict_do_nothing(index_elements=["key"])
         result = await self.session.execute(stmt)
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -34,3 +35,14 @@ class IdempotencyRepository:
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 
+
+KEY_LENGTH = 255  # the column's length
+
+
+def stored_key(key: str) -> str:
+    """``key`` as stored: a key longer than the column keeps its start and ends with a
+    digest of the whole, so two long keys that differ only at the end stay different."""
+    if len(key) <= KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[:KEY_LENGTH - len(digest) - 1]}#{digest}"

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.numbers import record_id
 from storage.dialect import upsert_insert
 from storage.models.knowledge import (
     NOT_HELPFUL,
@@ -28,7 +29,7 @@ def parse_public_id(text: str, prefix: str) -> int | None:
     text = text.strip()
     if text[:1].upper() == prefix:
         text = text[1:]
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return record_id(text)
 
 
 class FaqRepository:
