@@ -76,7 +76,7 @@ async def mount(app: web.Application, host: AdapterHost) -> bool:
     else:
         log.warning("Teams dev mode: %s accepts unauthenticated requests from this machine "
                     "only. Never use it in production.", ROUTE)
-    agent = CopbotAgent(host.dispatch, host.deliver, parts.book)
+    agent = CopbotAgent(host.dispatch, parts.book)
     app.router.add_post(ROUTE, TeamsEndpoint(adapter, agent, validator).handle)
     host.register_transport(parts.transport)
     return True

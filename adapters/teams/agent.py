@@ -2,7 +2,8 @@
 
 Messages and card actions go to the core (``dispatch``); the reply is sent back into the same
 conversation (the thread, in a channel), or, for ``Action.Execute``, returned as the card
-that replaces the pressed one.  Notifications are handed to ``deliver`` afterwards.  Install,
+that replaces the pressed one.  Messages for other people are sent from the outbox by the
+core, not here.  Install,
 rename and removal activities only update the stored conversation references.
 """
 
@@ -37,13 +38,12 @@ from adapters.teams.convert import (
     welcome_incoming,
 )
 from adapters.teams.references import ConversationBook
-from bot.types import Incoming, Notification, Outcome, Reply
+from bot.types import Incoming, Outcome, Reply
 from storage.models.conversations import PERSONAL
 
 log = logging.getLogger(__name__)
 
 Dispatch = Callable[[Incoming], Awaitable[Outcome]]
-Deliver = Callable[[Notification], Awaitable[None]]
 Turn = TurnContextProtocol[Any]
 
 ALREADY_DONE = "That was already done."
@@ -51,9 +51,8 @@ MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
 
 
 class CopbotAgent(ActivityHandler):  # type: ignore[misc]
-    def __init__(self, dispatch: Dispatch, deliver: Deliver, book: ConversationBook) -> None:
+    def __init__(self, dispatch: Dispatch, book: ConversationBook) -> None:
         self.dispatch = dispatch
-        self.deliver = deliver
         self.book = book
 
     async def on_message_activity(self, turn_context: Turn) -> None:
@@ -67,7 +66,6 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             await turn_context.send_activity(to_activity(
                 outcome.reply, resubmit=submitted_form(activity), workspace=tenant_of(activity),
                 shared=is_shared(activity)))
-        await self._deliver(outcome)
 
     async def on_adaptive_card_invoke(
         self, turn_context: Turn, invoke_value: AdaptiveCardInvokeValue
@@ -79,7 +77,6 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             return AdaptiveCardInvokeResponse(
                 status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value="Nothing to do.")
         outcome = await self.dispatch(incoming)
-        await self._deliver(outcome)
         if outcome.reply is None or outcome.duplicate:
             return AdaptiveCardInvokeResponse(
                 status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value=ALREADY_DONE)
@@ -115,10 +112,6 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             await self.book.remember(activity)
         except Exception:
             log.warning("could not store the conversation reference", exc_info=True)
-
-    async def _deliver(self, outcome: Outcome) -> None:
-        for notification in outcome.notifications:
-            await self.deliver(notification)
 
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:

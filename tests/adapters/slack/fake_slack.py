@@ -1,7 +1,9 @@
 """A fake Slack Web API on loopback, for the real ``slack_sdk`` client to talk to.
 
 It records every call (failed ones too), answers like Slack does, and can be told to fail:
-``fake.fail("chat.postMessage", "channel_not_found")``, ``fake.rate_limit(...)``.  It also
+``fake.fail("chat.postMessage", "channel_not_found")``, ``fake.rate_limit(...)``, or to be
+down altogether: ``fake.outage()`` answers every Web API call with HTTP 500 until
+``fake.recover()``.  It also
 serves ``response_url`` endpoints, file uploads and a Socket Mode WebSocket.
 
     async with FakeSlack() as fake:
@@ -73,6 +75,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_open = asyncio.Event()
+        self._down: int | None = None
         self.url = ""
 
     # ------------------------------------------------------------------ lifecycle
@@ -122,6 +125,13 @@ class FakeSlack:
         self._script(method, _Scripted(429, {"ok": False, "error": "ratelimited"},
                                        {"Retry-After": str(retry_after)}, times))
 
+    def outage(self, status: int = 500) -> None:
+        """Slack is down: every Web API call answers ``status`` until :meth:`recover`."""
+        self._down = status
+
+    def recover(self) -> None:
+        self._down = None
+
     def fail_response_url(self, key: str, status: int = 404) -> None:
         self._script(f"respond:{key}", _Scripted(status, {}, {}, None))
 
@@ -168,7 +178,8 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await _params(request)
-        scripted = self._scripted(method)
+        scripted = self._scripted(method) if self._down is None else _Scripted(
+            self._down, {"ok": False, "error": "fatal_error"}, {}, None)
         if scripted is not None:
             status, body, headers = scripted.status, scripted.body, scripted.headers
         else:

@@ -213,6 +213,7 @@ async def test_a_database_outage_gets_a_clear_answer(postgres_server_url: str,
         assert post.text == escape_markdown(DATABASE_DOWN)
     finally:
         await runner.cleanup()
+        await runtime.notices.stop()
         await proxy.cut()
         await database.dispose()
 
