@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -92,7 +93,8 @@ class Sender:
         self.clock = clock
         self.pacer = pacer
         self.sleep = sleep
-        self.owner = owner or uuid.uuid4().hex[:8]
+        # Claim tokens start with the process id, so operators can tell who holds a claim.
+        self.owner = owner or f"{os.getpid()}.{uuid.uuid4().hex[:8]}"
         self._posts = asyncio.Semaphore(send_concurrency)
 
     async def send_ready(self, kinds: Sequence[str] | None = None) -> list[DeliveryResult]:
@@ -202,6 +204,8 @@ class Sender:
             if exc.permanent:
                 return await self._fail(delivery, str(exc), tries, tick)
             return await self._failed_try(delivery, str(exc), tries, exc.retry_after, tick)
+        except (SQLAlchemyError, _NoSlot):  # our database, not the platform: the lane stops
+            raise
         except Exception as exc:
             log.exception("transport failed for delivery %s", delivery.id)
             return await self._failed_try(delivery, repr(exc), tries, None, tick)
@@ -218,7 +222,10 @@ class Sender:
         if interval <= 0:
             return
         now = self.pacer.wall()
-        slot = await tick.write(partial(_reserve, lane_of(target), now, interval))
+        try:
+            slot = await tick.write(partial(_reserve, lane_of(target), now, interval))
+        except Exception as exc:
+            raise _NoSlot(f"could not reserve a slot for {target.key}") from exc
         assert isinstance(slot, float)
         if slot > now:
             await self.pacer.sleep(slot - now)
@@ -298,9 +305,14 @@ class _ComposeFailed(Skip):
     pass
 
 
+class _NoSlot(Exception):
+    """The database could not reserve a channel slot: nothing was posted."""
+
+
 def _is_transient(exc: BaseException) -> bool:
     # Not BaseException: a cancelled or exiting process must stop, not retry.
-    return isinstance(exc, Exception) and not (isinstance(exc, DeliveryError) and exc.permanent)
+    return isinstance(exc, Exception) and not isinstance(exc, (SQLAlchemyError, _NoSlot)) and not (
+        isinstance(exc, DeliveryError) and exc.permanent)
 
 
 def _retry_after(state: RetryCallState) -> float | None:
