@@ -58,8 +58,9 @@ async def test_a_server_killed_between_commit_and_send_is_relieved_by_another_pr
     await register(database, event_id, USER, workspace=TEAM)
     await register(database, event_id, BOB, workspace=TEAM, status=WAITLISTED)
     env = _env(database_url, fake_slack)
-    server = CopbotProcess(["serve", "--host", "127.0.0.1", "--port", "0"], env, tmp_path,
-                           "serve")
+    # Scheduled posts are off in the web process; notices are sent by it all the same.
+    server = CopbotProcess(["serve", "--host", "127.0.0.1", "--port", "0"],
+                           {**env, "COPBOT_SCHEDULER": "off"}, tmp_path, "serve")
     line = await server.start("copbot serving on")
     driver = SlackDriver(line.split()[-1].strip(), fake_slack, None)  # type: ignore[arg-type]
     try:
