@@ -8,6 +8,11 @@ from the current rows, posts them, and records each result as soon as the platfo
 Rate limits and server errors are retried here, honouring ``Retry-After``, while the wait is
 short; a longer wait releases the delivery with a time for the next attempt.  After
 ``max_attempts`` tries a delivery is marked failed and the error logged.
+
+Claiming and recording are exactly once; the post itself is at least once (a process that
+dies after the platform accepted a post, before "sent" is committed, has it posted again
+after the lease).  :mod:`bot.notices` spells this out.  Before each post to a paced platform
+a slot in the channel is reserved in the database, so replicas together keep the pace.
 """
 
 from __future__ import annotations
