@@ -107,7 +107,7 @@ async def _adapter_only_app(api_url: str) -> web.Application:
     from bot.clock import SystemClock
     from bot.runtime import AdapterHost
     from bot.settings import Settings
-    from bot.types import Incoming, Notification, Outcome, Reply
+    from bot.types import Incoming, Outcome, Reply
     from storage.db import Database
 
     settings = Settings(_env_file=None, slack_bot_token="xoxb-bench",  # type: ignore[call-arg]
@@ -117,10 +117,7 @@ async def _adapter_only_app(api_url: str) -> web.Application:
     async def dispatch(incoming: Incoming) -> Outcome:
         return Outcome(Reply(text=f"ok: {incoming.text}"))
 
-    async def deliver(notification: Notification) -> None:
-        return None
-
-    host = AdapterHost(dispatch=dispatch, deliver=deliver, register_transport=lambda t: None,
+    host = AdapterHost(dispatch=dispatch, register_transport=lambda t: None,
                        settings=settings, database=Database("sqlite+aiosqlite:///:memory:"),
                        clock=SystemClock())
     app = web.Application()

@@ -20,8 +20,8 @@ class Context:
     ``session`` is the unit of work for this message: it is committed by the router after
     the handler returns and rolled back if it raises, so handlers (and the services and
     repositories they call) never commit.  Commands declared ``uses_database=False`` may
-    run without one.  Messages for other people go through :meth:`notify` and are
-    delivered only after the commit.
+    run without one.  Messages for other people go through :meth:`notify`: they are queued
+    in the outbox in this unit of work and sent after the commit.
     """
 
     incoming: Incoming
@@ -52,6 +52,9 @@ class Context:
                subject: str | None = None) -> None:
         """Send ``reply`` to someone else after this unit of work commits.  With a
         ``subject``, the posted message is remembered so replies in its thread find it."""
+        if self.unit_of_work is None:
+            raise RuntimeError("notices are queued in the unit of work, but this command was "
+                               "declared uses_database=False")
         if isinstance(target, Person):
             target = ChannelRef.for_person(target)
         self.notifications.append(Notification(target, reply, subject))

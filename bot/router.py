@@ -2,7 +2,9 @@
 
 It drops duplicate platform deliveries, records who spoke, parses the command, checks
 organiser-only commands on the server, calls the handler and turns every failure into a
-friendly reply.  A refused or failed command rolls back, so it changes nothing.
+friendly reply.  A refused or failed command rolls back, so it changes nothing.  Messages the
+handler sends to other people are queued in the outbox in the same unit of work
+(:mod:`bot.notices`); after the commit ``on_notices`` wakes the sender.
 
 Commands that need no database (``help``, an unknown command) from someone who spoke in the
 last minute are answered without a unit of work: who they are and whether they organise is
@@ -16,7 +18,7 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +27,7 @@ from bot.clock import Clock
 from bot.commands import Args, CommandRegistry, FreeText, ParsedCommand, Unknown
 from bot.context import Context
 from bot.errors import InvalidFields, NotAllowed, UsageError, UserError
+from bot.notices import new_origin, queue_notices
 from bot.settings import Settings
 from bot.types import Incoming, Outcome, Person, Reply
 from storage.db import Database, is_unavailable
@@ -89,8 +92,10 @@ class Router:
         clock: Clock,
         *,
         extra_organisers: Iterable[str] = (),
+        on_notices: Callable[[], None] = lambda: None,
     ) -> None:
         self.commands = commands
+        self.on_notices = on_notices
         self.database = database
         self.settings = settings
         self.clock = clock
@@ -105,7 +110,10 @@ class Router:
                 ctx = self._context(incoming, None, known.is_organiser, known.person_id)
                 return Outcome(await self._run(ctx, parsed))
             async with self.database.session() as session:
-                return await self._handle(session, incoming, parsed)
+                outcome, queued = await self._handle(session, incoming, parsed)
+            if queued:
+                self.on_notices()
+            return outcome
         except UsageError as exc:
             return Outcome(Reply(text=exc.message))
         except UserError as exc:
@@ -144,13 +152,15 @@ class Router:
                        person_id=person_id)
 
     async def _handle(self, session: AsyncSession, incoming: Incoming,
-                      parsed: Parsed) -> Outcome:
+                      parsed: Parsed) -> tuple[Outcome, int]:
+        """The outcome, and how many notices were queued in ``session``."""
         now = self.clock.now()
+        origin = new_origin()
         if incoming.event_id:
-            key = f"{incoming.platform}:{incoming.workspace}:{incoming.event_id}"
+            origin = key = f"{incoming.platform}:{incoming.workspace}:{incoming.event_id}"
             if not await IdempotencyRepository(session).claim(key, now):
                 log.info("dropping duplicate delivery %s", key)
-                return Outcome(None, duplicate=True)
+                return Outcome(None, duplicate=True), 0
         person = await PeopleRepository(session).touch(incoming.person, now,
                                                       email=incoming.email)
         is_organiser = incoming.person.key in self._organiser_keys or await OrganiserRepository(
@@ -159,7 +169,8 @@ class Router:
         self.speakers.remember(incoming.person, person.id, is_organiser)
         ctx = self._context(incoming, session, is_organiser, person.id)
         reply = await self._run(ctx, parsed)
-        return Outcome(reply, tuple(ctx.notifications))
+        queued = await queue_notices(session, ctx.notifications, origin=origin, now=now)
+        return Outcome(reply), queued
 
     async def _run(self, ctx: Context, parsed: Parsed) -> Reply:
         if isinstance(parsed, Unknown):

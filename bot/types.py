@@ -239,7 +239,8 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class Notification:
-    """A message for someone other than the person who spoke (e.g. a waitlist promotion)."""
+    """A message for someone other than the person who spoke (e.g. a waitlist promotion),
+    sent through the outbox (:mod:`bot.notices`)."""
 
     target: ChannelRef
     reply: Reply
@@ -250,10 +251,10 @@ class Notification:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """The result of dispatching one :class:`Incoming`."""
+    """The result of dispatching one :class:`Incoming`: the reply to the person who spoke
+    (messages for others are in the outbox by now)."""
 
     reply: Reply | None
-    notifications: tuple[Notification, ...] = ()
     duplicate: bool = False
     # Set when a bug was turned into an apology: the reference the person was shown.
     error_ref: str | None = None

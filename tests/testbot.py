@@ -2,6 +2,10 @@
 
     reply = await bot.say("signup 12", as_="alice")
     assert "confirmed" in reply.text
+
+Messages for other people go the real way: queued in the outbox with the change, then sent
+by the runtime's notice sender through :class:`RecordingTransport`.  ``send`` waits for the
+sender's pass after each message, so they have arrived when it returns.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ class TestBot:
         await self.runtime.start(migrate=False)
 
     async def stop(self) -> None:
-        """The database fixture owns the engine; nothing to close here."""
+        """Stop the notice sender; the database fixture owns the engine."""
+        await self.runtime.notices.stop()
 
     def incoming(self, text: str = "", *, as_: str = "alice", action: Action | None = None,
                  form: Mapping[str, str] | None = None, surface: Surface = Surface.DM,
@@ -58,6 +63,7 @@ class TestBot:
 
     async def send(self, incoming: Incoming) -> Reply:
         outcome = await self.runtime.dispatch(incoming)
+        await self.runtime.notices.send_now()
         assert outcome.reply is not None, "expected a reply"
         return outcome.reply
 

@@ -73,8 +73,8 @@ class ConsoleSession:
         )
 
     async def say(self, line: str, *, numbered: bool) -> str:
-        """Dispatch one line; returns the rendered reply (notifications are delivered by
-        the dispatch callable's owner)."""
+        """Dispatch one line; returns the rendered reply (messages for others are sent from
+        the outbox, through :class:`ConsoleTransport`)."""
         outcome = await self.dispatch(self.incoming(line))
         if outcome.reply is None:
             return ""

@@ -6,7 +6,7 @@ rendered back where Slack expects it — all within Slack's 3 seconds.
   is acknowledged empty and answered later through the ``response_url``.
 - Mentions, DMs and button presses are acknowledged at once and answered with
   ``chat.postMessage`` or the ``response_url``.
-- Notifications for other people go to ``host.deliver`` after the acknowledgement.
+- Messages for other people are sent from the outbox by the core, not here.
 
 A Slack API error is logged and, where possible, turned into a message to the person; it
 never escapes a listener.
@@ -113,7 +113,6 @@ class SlackListeners:
         incoming = handled.incoming
         if handled.outcome.reply.personal and not incoming.is_dm:
             await self._answer_privately(incoming, handled.outcome.reply)
-            await self._deliver(handled.outcome)
             return
         try:
             await self.transport.send(incoming.channel_ref, handled.outcome.reply)
@@ -126,7 +125,6 @@ class SlackListeners:
                 await self._tell(incoming, Reply(
                     text=f"I couldn't answer you in that channel. {why} Here is my answer:"),
                     handled.outcome.reply)
-        await self._deliver(handled.outcome)
 
     async def _answer_privately(self, incoming: Incoming, reply: Reply) -> None:
         """A personal answer to a mention: shown only to the person, in the thread they
@@ -270,16 +268,10 @@ class SlackListeners:
 
     def _follow_up(self, handled: Handled) -> None:
         """After the acknowledgement: the reply's file (to the person's DM: an answer to
-        a command or button may be private), then notifications for others."""
+        a command or button may be private)."""
         reply = handled.outcome.reply
         if reply is not None and reply.file is not None:
             self.tasks.spawn(self._tell(handled.incoming, Reply(file=reply.file)))
-        if handled.outcome.notifications:
-            self.tasks.spawn(self._deliver(handled.outcome))
-
-    async def _deliver(self, outcome: Outcome) -> None:
-        for notification in outcome.notifications:
-            await self.host.deliver(notification)
 
 
 def command_response(reply: Reply, workspace: str | None = None) -> dict[str, Any]:

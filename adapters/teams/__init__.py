@@ -78,7 +78,7 @@ async def mount(app: web.Application, host: AdapterHost) -> bool:
     else:
         log.warning("Teams dev mode: %s accepts unauthenticated requests from this machine "
                     "only. Never use it in production.", ROUTE)
-    agent = CopbotAgent(host.dispatch, host.deliver, parts.book, parts.transport.send)
+    agent = CopbotAgent(host.dispatch, parts.book, parts.transport.send)
     endpoint = TeamsEndpoint(adapter, agent, validator, service_urls=parts.service_urls,
                              tenants=TenantPolicy.from_settings(settings),
                              refusal=RefusingAgent(settings.network_name))

@@ -4,9 +4,9 @@ Messages and card actions go to the core (``dispatch``); the reply is sent back 
 conversation (the thread, in a channel), or, for ``Action.Execute``, returned as the card
 that replaces the pressed one.  A personal reply asked for in a channel or group chat goes to
 the person's 1:1 chat with the bot instead (opened if need be); the conversation sees only a
-short line saying so, after a typed request.  Notifications are handed to ``deliver``
-afterwards.  Install, rename and removal activities only update the stored conversation
-references.
+short line saying so, after a typed request.  Messages for other people are sent from the
+outbox by the core, not here.  Install, rename and removal activities only update the stored
+conversation references.
 """
 
 from __future__ import annotations
@@ -43,13 +43,12 @@ from adapters.teams.convert import (
 from adapters.teams.members import MemberEmails
 from adapters.teams.references import ConversationBook
 from bot.delivery import DeliveryError
-from bot.types import ChannelRef, Incoming, Notification, Outcome, Reply, Surface
+from bot.types import ChannelRef, Incoming, Outcome, Reply, Surface
 from storage.models.conversations import PERSONAL
 
 log = logging.getLogger(__name__)
 
 Dispatch = Callable[[Incoming], Awaitable[Outcome]]
-Deliver = Callable[[Notification], Awaitable[None]]
 SendPrivately = Callable[[ChannelRef, Reply], Awaitable[str | None]]
 Turn = TurnContextProtocol[Any]
 
@@ -62,11 +61,10 @@ NOT_SENT_PRIVATELY = ("Those details are for you alone, and I couldn't open a 1:
 
 
 class CopbotAgent(ActivityHandler):  # type: ignore[misc]
-    def __init__(self, dispatch: Dispatch, deliver: Deliver, book: ConversationBook,
+    def __init__(self, dispatch: Dispatch, book: ConversationBook,
                  send_privately: SendPrivately,
                  emails: MemberEmails | None = None) -> None:
         self.dispatch = dispatch
-        self.deliver = deliver
         self.book = book
         self.send_privately = send_privately
         self.emails = emails or MemberEmails()
@@ -89,7 +87,6 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
                 await turn_context.send_activity(to_activity(
                     reply, resubmit=submitted_form(activity), workspace=tenant_of(activity),
                     shared=is_shared(activity)))
-        await self._deliver(outcome)
 
     async def on_adaptive_card_invoke(
         self, turn_context: Turn, invoke_value: AdaptiveCardInvokeValue
@@ -101,7 +98,6 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             return AdaptiveCardInvokeResponse(
                 status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value="Nothing to do.")
         outcome = await self.dispatch(incoming)
-        await self._deliver(outcome)
         if outcome.reply is None or outcome.duplicate:
             return AdaptiveCardInvokeResponse(
                 status_code=HTTPStatus.OK, type=MESSAGE_RESPONSE, value=ALREADY_DONE)
@@ -164,10 +160,6 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             await self.book.remember(activity)
         except Exception:
             log.warning("could not store the conversation reference", exc_info=True)
-
-    async def _deliver(self, outcome: Outcome) -> None:
-        for notification in outcome.notifications:
-            await self.deliver(notification)
 
 
 class RefusingAgent(ActivityHandler):  # type: ignore[misc]

@@ -12,6 +12,7 @@ from adapters.console.session import ConsoleSession, ConsoleTransport, is_intera
 from bot.demo import load_demo
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.types import Incoming, Outcome
 
 
 def add_parser(subparsers: Any) -> None:
@@ -45,11 +46,18 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     runtime = Runtime(settings, extra_organisers=[person_key] if args.organiser else [])
     runtime.transports.register(ConsoleTransport(sys.stdout))
     await runtime.start()
+
+    async def dispatch(incoming: Incoming) -> Outcome:
+        # Each line's notices are printed before its reply, as they go: one conversation.
+        outcome = await runtime.dispatch(incoming)
+        await runtime.notices.send_now()
+        return outcome
+
     try:
         if args.demo:
             summary = await load_demo(runtime)
             print(summary, file=sys.stderr)
-        session = ConsoleSession(runtime.dispatch, user_id=user, display_name=args.name or user,
+        session = ConsoleSession(dispatch, user_id=user, display_name=args.name or user,
                                  out=sys.stdout, files_dir=args.files)
         if is_interactive(sys.stdin):
             await session.run_interactive(settings.network_name)

@@ -16,6 +16,7 @@ from adapters.console.session import ConsoleTransport
 from bot.clock import SystemClock
 from bot.delivery import Transports
 from bot.plugins import create_transports
+from bot.scheduler.notices import NoticeSender
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.posts import ScheduledPosts, TickReport
 from bot.scheduler.preview import preview_tick
@@ -57,7 +58,8 @@ def add_parser(subparsers: Any) -> None:
     worker = subparsers.add_parser(
         "worker", help="run the scheduler only (no web server)",
         description="Send scheduled posts until SIGTERM: a tick every 30 s and the weekly "
-        "digest on time. Any number may run, alongside copbot serve.")
+        "digest on time, and notices within a second of being queued. Any number may run, "
+        "alongside copbot serve.")
     worker.set_defaults(run=run_worker)
 
 
@@ -169,12 +171,15 @@ async def run_worker(args: argparse.Namespace, settings: Settings) -> int:
         await database.upgrade()
         transports = _transports(settings, database, console=False)
         wakeup = Wakeup(ScheduledPosts(database, transports, settings, SystemClock()))
+        notices = NoticeSender(database, transports, settings, SystemClock())
         await wakeup.start()
+        await notices.start()
         platforms = ", ".join(transports.platforms()) or "nothing (no platform is configured)"
         print(f"copbot worker running: scheduled posts to {platforms}", flush=True)
         try:
             await stop.wait()
         finally:
+            await notices.stop()
             await wakeup.stop()
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):

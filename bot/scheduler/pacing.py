@@ -2,8 +2,12 @@
 
 Slack allows about one message per second per channel and answers HTTP 429 beyond that, so
 the sender waits rather than provoke it.  Teams has no published per-channel figure; its 429s
-are honoured by the retry instead.  Time is injected (a monotonic reading and a sleep) so
-tests never wait.
+are honoured by the retry instead.  Time is injected (a monotonic reading, a wall clock and a
+sleep) so tests never wait.
+
+The pacer here spaces one process's posts.  Replicas share a channel's next free slot in the
+database (:class:`storage.repositories.pacing.ChannelPaceRepository`): the sender reserves a
+slot, read against :attr:`ChannelPacer.wall`, before every post to a paced platform.
 """
 
 from __future__ import annotations
@@ -33,10 +37,12 @@ class ChannelPacer:
     """Remembers when each channel was last posted to and waits until it may be again."""
 
     def __init__(self, intervals: Mapping[str, float] = DEFAULT_INTERVALS, *,
-                 monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+                 monotonic: Monotonic = time.monotonic, sleep: Sleep = asyncio.sleep,
+                 wall: Monotonic = time.time) -> None:
         self.intervals = intervals
         self.monotonic = monotonic
         self.sleep = sleep
+        self.wall = wall  # seconds since the epoch, as every replica reads it
         self._last_post: dict[str, float] = {}
 
     def interval(self, target: ChannelRef) -> float:

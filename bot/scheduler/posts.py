@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import Transports
+from bot.notices import notice_content
 from bot.scheduler.due import find_due
 from bot.scheduler.housekeeping import Housekeeping
 from bot.scheduler.pacing import ChannelPacer, Sleep
@@ -29,7 +30,7 @@ from bot.settings import Settings
 from bot.timefmt import format_datetime, format_duration
 from bot.types import Reply
 from storage.db import Database
-from storage.models.deliveries import DIGEST, SKIPPED, Delivery
+from storage.models.deliveries import DIGEST, NOTICE, SKIPPED, Delivery
 from storage.repositories.deliveries import DeliveryRepository
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,9 @@ async def compose(session: AsyncSession, deliveries: Sequence[Delivery],
     messages: dict[int, Reply | Skip] = {}
     reminders = []
     for delivery in deliveries:
-        if now - delivery.scheduled_at > policy.grace:
+        if delivery.kind == NOTICE:  # rendered when queued, and never too late to tell
+            messages[delivery.id] = notice_content(delivery).reply
+        elif now - delivery.scheduled_at > policy.grace:
             messages[delivery.id] = Skip(
                 f"missed: due {format_datetime(delivery.scheduled_at, policy.zone)}, more than "
                 f"{format_duration(policy.grace)} ago")

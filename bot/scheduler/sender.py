@@ -8,12 +8,18 @@ from the current rows, posts them, and records each result as soon as the platfo
 Rate limits and server errors are retried here, honouring ``Retry-After``, while the wait is
 short; a longer wait releases the delivery with a time for the next attempt.  After
 ``max_attempts`` tries a delivery is marked failed and the error logged.
+
+Claiming and recording are exactly once; the post itself is at least once (a process that
+dies after the platform accepted a post, before "sent" is committed, has it posted again
+after the lease).  :mod:`bot.notices` spells this out.  Before each post to a paced platform
+a slot in the channel is reserved in the database, so replicas together keep the pace.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
@@ -34,14 +40,16 @@ from tenacity.stop import stop_base
 
 from bot.clock import Clock
 from bot.delivery import DeliveryError, Transports
+from bot.notices import notice_content
 from bot.scheduler.group_commit import GroupCommit
 from bot.scheduler.pacing import ChannelPacer, Sleep, lane_of
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.reminders import Skip
-from bot.types import Reply
+from bot.types import ChannelRef, Reply
 from storage.db import Database
-from storage.models.deliveries import FAILED, SENT, SKIPPED, Delivery
+from storage.models.deliveries import FAILED, NOTICE, SENT, SKIPPED, Delivery
 from storage.repositories.deliveries import DeliveryRepository, SentRecord, channel_ref
+from storage.repositories.pacing import ChannelPaceRepository
 
 log = logging.getLogger(__name__)
 
@@ -90,15 +98,16 @@ class Sender:
         self.clock = clock
         self.pacer = pacer
         self.sleep = sleep
-        self.owner = owner or uuid.uuid4().hex[:8]
+        # Claim tokens start with the process id, so operators can tell who holds a claim.
+        self.owner = owner or f"{os.getpid()}.{uuid.uuid4().hex[:8]}"
         self._posts = asyncio.Semaphore(send_concurrency)
 
-    async def send_ready(self) -> list[DeliveryResult]:
-        """Send every delivery that may be claimed now."""
-        async with self.database.session() as session:
+    async def send_ready(self, kinds: Sequence[str] | None = None) -> list[DeliveryResult]:
+        """Send every delivery (of ``kinds``, if given) that may be claimed now."""
+        async with self.database.read_session() as session:
             # Only what this process can post: another replica may hold other transports.
             ready = await DeliveryRepository(session).ready(
-                self.clock.now(), READY_LIMIT, self.transports.platforms())
+                self.clock.now(), READY_LIMIT, self.transports.platforms(), kinds)
         lanes: dict[str, list[int]] = defaultdict(list)
         for delivery_id, target in ready:
             lanes[lane_of(target)].append(delivery_id)
@@ -186,6 +195,7 @@ class Sender:
         async def post() -> str | None:
             nonlocal tries
             await self.pacer.wait(target)
+            await self._shared_slot(target, tick)
             async with self._posts:
                 tries += 1
                 try:
@@ -199,14 +209,31 @@ class Sender:
             if exc.permanent:
                 return await self._fail(delivery, str(exc), tries, tick)
             return await self._failed_try(delivery, str(exc), tries, exc.retry_after, tick)
+        except (SQLAlchemyError, _NoSlot):  # our database, not the platform: the lane stops
+            raise
         except Exception as exc:
             log.exception("transport failed for delivery %s", delivery.id)
             return await self._failed_try(delivery, repr(exc), tries, None, tick)
-        record = asyncio.ensure_future(tick.record_sent(
-            SentRecord(delivery.id, token, message_id, tries - 1)))
+        record = asyncio.ensure_future(tick.record_sent(SentRecord(
+            delivery.id, token, message_id, tries - 1, _thread_subject(delivery), target)))
         record.add_done_callback(partial(_check_recorded, delivery.id))
         recording.append(record)
         return _result(delivery, SENT, f"message {message_id}" if message_id else "")
+
+    async def _shared_slot(self, target: ChannelRef, tick: _Tick) -> None:
+        """Wait for a slot in ``target``'s channel reserved in the database, so that all
+        replicas together keep the platform's pace (this process's pacer alone cannot)."""
+        interval = self.pacer.interval(target)
+        if interval <= 0:
+            return
+        now = self.pacer.wall()
+        try:
+            slot = await tick.write(partial(_reserve, lane_of(target), now, interval))
+        except Exception as exc:
+            raise _NoSlot(f"could not reserve a slot for {target.key}") from exc
+        assert isinstance(slot, float)
+        if slot > now:
+            await self.pacer.sleep(slot - now)
 
     async def _with_retries(self, post: Callable[[], Awaitable[str | None]]) -> str | None:
         retrying = AsyncRetrying(
@@ -264,6 +291,15 @@ def _check_recorded(delivery_id: int, record: asyncio.Future[None]) -> None:
                   "after its lease)", delivery_id, record.exception())
 
 
+async def _reserve(lane: str, now: float, interval: float, session: AsyncSession) -> float:
+    return await ChannelPaceRepository(session).reserve(lane, now, interval)
+
+
+def _thread_subject(delivery: Delivery) -> str | None:
+    """What a posted notice is about, to be recorded with its message id."""
+    return notice_content(delivery).subject if delivery.kind == NOTICE else None
+
+
 async def _release(delivery: Delivery, now: datetime, session: AsyncSession) -> bool:
     return await DeliveryRepository(session).release(
         delivery.id, delivery.claim_token or "", now)
@@ -274,9 +310,14 @@ class _ComposeFailed(Skip):
     pass
 
 
+class _NoSlot(Exception):
+    """The database could not reserve a channel slot: nothing was posted."""
+
+
 def _is_transient(exc: BaseException) -> bool:
     # Not BaseException: a cancelled or exiting process must stop, not retry.
-    return isinstance(exc, Exception) and not (isinstance(exc, DeliveryError) and exc.permanent)
+    return isinstance(exc, Exception) and not isinstance(exc, (SQLAlchemyError, _NoSlot)) and not (
+        isinstance(exc, DeliveryError) and exc.permanent)
 
 
 def _retry_after(state: RetryCallState) -> float | None:

@@ -3,7 +3,9 @@
 Columns: ``title, start`` (or ``date`` + ``time``), ``duration`` (or ``end``), ``capacity``
 required; ``community, location, link, speaker, description, timezone`` and ``external_id``
 optional.  The whole file is checked before anything is written; a row with an
-``external_id`` seen before updates that event instead of adding another.
+``external_id`` seen before updates that event instead of adding another.  Messages to
+registrants about the changes are queued in the outbox in the import's unit of work, for a
+running ``copbot serve`` or ``copbot worker`` to send.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import InvalidFields
 from bot.importing import ImportFailed, Row
+from bot.notices import new_origin, queue_notices
 from bot.services.event_fields import EventChanges, EventDraft, parse_new_event
 from bot.services.events import EventService
 from bot.settings import Settings
@@ -55,7 +58,8 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
         raise ImportFailed(problems)
 
     service = EventService(session, settings)
-    created = updated = unchanged = promoted = untold = 0
+    created = updated = unchanged = promoted = queued = 0
+    origin = new_origin()
     for _row, draft in drafts:
         event = existing.get(draft.external_id or "")
         if event is None:
@@ -68,13 +72,14 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
         outcome = await service.update(event.id, _changes(draft), now=now)
         updated += 1
         promoted += len(outcome.promoted)
-        untold += len(outcome.notifications)
+        queued += await queue_notices(session, outcome.notifications,
+                                      origin=f"{origin}:{event.id}", now=now)
     summary = f"Imported events: {created} created, {updated} updated, {unchanged} unchanged."
     if promoted:
         summary += f" {promoted} promoted from waitlists."
-    if untold:
-        summary += (f" {untold} messages to registrants about the changes were not sent from "
-                    "the command line; tell them in the channel.")
+    if queued:
+        summary += (f" {queued} messages to registrants about the changes are queued; a "
+                    "running copbot serve or copbot worker sends them.")
     return summary
 
 

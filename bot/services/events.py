@@ -8,7 +8,8 @@ IMMEDIATE`` already serialises writers); within that, the capacity itself is enf
 conditional UPDATE in :meth:`EventRepository.claim_place` and the CHECK constraint behind it.
 
 Messages for other people come back as :class:`bot.types.Notification` values in the result;
-the caller delivers them after the commit (a handler passes them to ``ctx.notify``).
+the caller queues them in the outbox in the same unit of work (a handler passes them to
+``ctx.notify``; ``copbot import events`` calls :func:`bot.notices.queue_notices`).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class MemberStatus:
 
 @dataclass(frozen=True)
 class EventOutcome:
-    """What a change did, and who must be told (deliver ``notifications`` after commit)."""
+    """What a change did, and who must be told (queue ``notifications`` with the change)."""
 
     event: Event
     promoted: tuple[Attendee, ...] = ()

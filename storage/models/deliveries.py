@@ -16,7 +16,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -25,6 +34,7 @@ from storage.models.base import Base
 CHANNEL_REMINDER = "channel_reminder"
 PERSONAL_REMINDER = "personal_reminder"
 DIGEST = "digest"
+NOTICE = "notice"  # a message for someone other than the asker, queued by a change
 
 # Delivery statuses
 PENDING = "pending"
@@ -72,8 +82,20 @@ class Delivery(Base):
     # The last error, or why the delivery was skipped.
     last_error: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str | None] = mapped_column(String(255))
+    # A notice's rendered message (JSON, see bot.notices); other kinds are composed when sent.
+    content: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ChannelPace(Base):
+    """When a channel (a pacing lane, see bot.scheduler.pacing) may next be posted to, shared
+    by every replica: seconds since the epoch, reserved one slot at a time."""
+
+    __tablename__ = "channel_pacing"
+
+    lane: Mapped[str] = mapped_column(String(400), primary_key=True)
+    next_send_at: Mapped[float] = mapped_column(Float)
 
 
 class ChannelSubscription(Base):
@@ -99,6 +121,7 @@ __all__ = [
     "DIGEST",
     "DIGESTS",
     "FAILED",
+    "NOTICE",
     "PENDING",
     "PERSONAL_REMINDER",
     "QUESTIONS",
@@ -107,6 +130,7 @@ __all__ = [
     "SKIPPED",
     "STATUSES",
     "SUBSCRIPTION_KINDS",
+    "ChannelPace",
     "ChannelSubscription",
     "Delivery",
 ]

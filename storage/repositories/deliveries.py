@@ -28,6 +28,7 @@ from storage.models.deliveries import (
     ChannelSubscription,
     Delivery,
 )
+from storage.repositories.posted import PostedMessageRepository
 
 DeliveryKey = tuple[str, str, str, datetime]
 
@@ -43,6 +44,7 @@ class PlannedDelivery:
     event_id: int | None = None
     status: str = PENDING
     reason: str = ""
+    content: str | None = None  # a notice's rendered message
 
     @property
     def key(self) -> DeliveryKey:
@@ -51,12 +53,15 @@ class PlannedDelivery:
 
 @dataclass(frozen=True, slots=True)
 class SentRecord:
-    """A post the platform accepted: ``extra_attempts`` counts tries beyond the first."""
+    """A post the platform accepted: ``extra_attempts`` counts tries beyond the first.  A
+    ``thread_subject`` is recorded with the message id (see PostedMessageRepository)."""
 
     delivery_id: int
     token: str
     message_id: str | None
     extra_attempts: int = 0
+    thread_subject: str | None = None
+    target: ChannelRef | None = None
 
 
 def channel_ref(row: Delivery | ChannelSubscription) -> ChannelRef:
@@ -138,6 +143,7 @@ class DeliveryRepository:
                 "attempts": 0,
                 "next_attempt_at": p.scheduled_at,
                 "last_error": p.reason,
+                "content": p.content,
                 "created_at": now,
                 "updated_at": now,
             }
@@ -147,11 +153,11 @@ class DeliveryRepository:
             index_elements=["kind", "subject", "target", "scheduled_at"])
         await self.session.execute(stmt, rows)
 
-    async def ready(self, now: datetime, limit: int,
-                    platforms: Iterable[str]) -> list[tuple[int, ChannelRef]]:
-        """(id, where to) of pending deliveries on ``platforms`` that may be claimed now,
-        oldest first."""
-        result = await self.session.execute(
+    async def ready(self, now: datetime, limit: int, platforms: Iterable[str],
+                    kinds: Iterable[str] | None = None) -> list[tuple[int, ChannelRef]]:
+        """(id, where to) of pending deliveries on ``platforms`` (of ``kinds``, if given)
+        that may be claimed now, oldest first."""
+        stmt = (
             select(Delivery.id, Delivery.platform, Delivery.workspace, Delivery.conversation_id,
                    Delivery.thread_id, Delivery.user_id)
             .where(Delivery.status == PENDING, Delivery.next_attempt_at <= now,
@@ -160,6 +166,9 @@ class DeliveryRepository:
             .order_by(Delivery.scheduled_at, Delivery.id)
             .limit(limit)
         )
+        if kinds is not None:
+            stmt = stmt.where(Delivery.kind.in_(list(kinds)))
+        result = await self.session.execute(stmt)
         return [(row.id, ChannelRef(row.platform, row.workspace, row.conversation_id,
                                     row.thread_id, row.user_id)) for row in result]
 
@@ -203,8 +212,9 @@ class DeliveryRepository:
                                   attempts=Delivery.attempts + extra_attempts, last_error="")
 
     async def mark_sent_many(self, sent: Sequence[SentRecord], now: datetime) -> None:
-        """Record many posts the platforms accepted, in one statement.  A delivery whose
-        claim was taken over meanwhile (its token no longer matches) is left alone."""
+        """Record many posts the platforms accepted, in one statement, with the threads of
+        posted notices.  A delivery whose claim was taken over meanwhile (its token no longer
+        matches) is left alone."""
         if not sent:
             return
         table = cast(Table, Delivery.__table__)
@@ -218,6 +228,11 @@ class DeliveryRepository:
         await self.session.execute(stmt, [
             {"b_id": r.delivery_id, "b_token": r.token, "b_message": r.message_id,
              "b_extra": r.extra_attempts} for r in sent])
+        posted = PostedMessageRepository(self.session)
+        for r in sent:
+            if r.thread_subject and r.message_id and r.target is not None:
+                await posted.add(r.target.platform, r.target.workspace,
+                                 r.target.conversation_id, r.message_id, r.thread_subject, now)
 
     async def mark_skipped(self, delivery_id: int, token: str, reason: str,
                            now: datetime) -> bool:

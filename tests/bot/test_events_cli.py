@@ -137,3 +137,21 @@ def test_yaml_import_with_date_and_time_columns(workdir: Path) -> None:
     assert result.returncode == 0, result.stderr
     [card] = chat(workdir, "alice", "event 1")
     assert "12:00–13:00" in card and "Room 4" in card and "Evidence" in card
+
+
+def test_an_import_that_moves_an_event_queues_the_notices_for_a_running_bot(
+        workdir: Path) -> None:
+    day = f"{a_fortnight_away():%Y-%m-%d}"
+    table = workdir / "events.csv"
+    table.write_text(IMPORT.format(day=day))
+    assert run(["import", "events", str(table)], workdir).returncode == 0
+    chat(workdir, "alice", "signup 1")
+    table.write_text(IMPORT.format(day=day).replace(f"{day} 14:00", f"{day} 15:00"))
+    moved = run(["import", "events", str(table)], workdir)
+    assert "1 updated" in moved.stdout and "1 messages to registrants" in moved.stdout
+    assert "queued" in moved.stdout, moved.stdout
+    # The next process that runs a sender (here a chat session) delivers it, once.
+    [listing] = chat(workdir, "bob", "events")
+    assert listing.count("[message to @alice]") == 1 and "SPC charts in practice" in listing
+    [again] = chat(workdir, "bob", "events")
+    assert "[message to @alice]" not in again

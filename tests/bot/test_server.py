@@ -37,6 +37,7 @@ async def server(settings: Settings, database: Database) -> AsyncIterator[str]:
     await runtime.start(migrate=False)
     async for url in _serve(runtime):
         yield url
+    await runtime.notices.stop()
 
 
 async def test_healthz_reports_the_database(server: str) -> None:
@@ -79,6 +80,7 @@ async def test_healthz_follows_a_postgres_outage(postgres_server_url: str) -> No
                 async with http.get(f"{base}/healthz") as resp:
                     assert resp.status == 200
     finally:
+        await runtime.notices.stop()
         await proxy.cut()
         await database.dispose()
 

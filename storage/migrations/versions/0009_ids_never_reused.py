@@ -9,7 +9,7 @@ The tables are recreated with foreign keys switched off (``Database.upgrade`` do
 SQLite): dropping the old table with them on would cascade into every referencing row.
 
 Revision ID: 0009_ids_never_reused
-Revises: 0007_escalations
+Revises: 0008_outbox_notices
 Create Date: 2026-11-30
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_ids_never_reused"
-down_revision: str | Sequence[str] | None = "0007_escalations"
+down_revision: str | Sequence[str] | None = "0008_outbox_notices"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = ("0002_events", "0003_knowledge")
 

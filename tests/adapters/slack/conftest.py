@@ -50,3 +50,4 @@ async def slack(slack_settings: Settings, database: Database, clock: FixedClock,
         yield SlackDriver(f"http://127.0.0.1:{port}", fake_slack, runtime)
     finally:
         await runner.cleanup()
+        await runtime.notices.stop()

@@ -1,7 +1,10 @@
 """A fake Slack Web API on loopback, for the real ``slack_sdk`` client to talk to.
 
 It records every call (failed ones too), answers like Slack does, and can be told to fail:
-``fake.fail("chat.postMessage", "channel_not_found")``, ``fake.rate_limit(...)``.  It also
+``fake.fail("chat.postMessage", "channel_not_found")``, ``fake.rate_limit(...)``, or to be
+down altogether: ``fake.outage()`` answers every Web API call with HTTP 500 until
+``fake.recover()``.  ``fake.hold(method)`` keeps calls waiting until ``fake.release()``; a
+held call whose caller has gone by then (a killed process) is never carried out.  It also
 serves ``response_url`` endpoints, file uploads and a Socket Mode WebSocket.
 
     async with FakeSlack() as fake:
@@ -74,6 +77,10 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_open = asyncio.Event()
+        self._down: int | None = None
+        self._holding: set[str] = set()
+        self._released = asyncio.Event()
+        self.held: list[web.Request] = []  # calls waiting for release()
         self.url = ""
 
     # ------------------------------------------------------------------ lifecycle
@@ -123,6 +130,34 @@ class FakeSlack:
         self._script(method, _Scripted(429, {"ok": False, "error": "ratelimited"},
                                        {"Retry-After": str(retry_after)}, times))
 
+    def outage(self, status: int = 500) -> None:
+        """Slack is down: every Web API call answers ``status`` until :meth:`recover`."""
+        self._down = status
+
+    def recover(self) -> None:
+        self._down = None
+
+    def hold(self, method: str) -> None:
+        """Keep calls to ``method`` waiting (unanswered) until :meth:`release`."""
+        self._holding.add(method)
+        self._released.clear()
+
+    def release(self) -> None:
+        self._holding.clear()
+        self._released.set()
+
+    async def wait_held(self, count: int, *, within: float = 30.0) -> None:
+        """Until ``count`` calls are being held."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(lambda: len(self.held) >= count)
+
+    async def wait_callers_gone(self, count: int, *, within: float = 10.0) -> None:
+        """Until the callers of ``count`` held calls have hung up."""
+        async with asyncio.timeout(within):
+            # aiohttp signals no event when the peer of a waiting request goes away.
+            while sum(1 for r in self.held if _hung_up(r)) < count:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+
     def fail_response_url(self, key: str, status: int = 404) -> None:
         self._script(f"respond:{key}", _Scripted(status, {}, {}, None))
 
@@ -169,7 +204,16 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await _params(request)
-        scripted = self._scripted(method)
+        if method in self._holding:
+            self.held.append(request)
+            async with self._changed:
+                self._changed.notify_all()
+            await self._released.wait()
+            if _hung_up(request):  # the caller died waiting: Slack never saw the call
+                await self._record(self.calls, Call(method, params, 0, False))
+                return web.Response(status=499)
+        scripted = self._scripted(method) if self._down is None else _Scripted(
+            self._down, {"ok": False, "error": "fatal_error"}, {}, None)
         if scripted is not None:
             status, body, headers = scripted.status, scripted.body, scripted.headers
         else:
@@ -267,6 +311,10 @@ class FakeSlack:
                 reply = await self.socket_replies.get()
                 if reply.get("envelope_id") == envelope_id:
                     return reply
+
+
+def _hung_up(request: web.Request) -> bool:
+    return request.transport is None or request.transport.is_closing()
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

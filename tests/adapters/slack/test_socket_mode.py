@@ -31,6 +31,7 @@ async def socket_app(settings: Settings, database: Database, clock: FixedClock,
         yield app
     finally:
         await runner.cleanup()
+        await runtime.notices.stop()
 
 
 async def test_slash_command_over_socket_mode(socket_app: web.Application,

@@ -58,7 +58,11 @@ class Copbot:
             return Answer(resp.status, body)
 
     async def send(self, fixture: str, **changes: Any) -> Answer:
-        return await self.post(self.teams.activity(fixture, **changes))
+        """Send an activity; messages it queued for others have been sent on return (by the
+        runtime's notice sender, from the outbox)."""
+        answer = await self.post(self.teams.activity(fixture, **changes))
+        await self.runtime.notices.send_now()
+        return answer
 
 
 @pytest.fixture
@@ -88,3 +92,4 @@ async def copbot(fake_teams: FakeBotFramework, settings: Settings, database: Dat
         yield Copbot(url, runtime, fake_teams)
     finally:
         await runner.cleanup()
+        await runtime.notices.stop()

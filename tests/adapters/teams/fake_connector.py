@@ -15,6 +15,7 @@ Reusable: ``async with FakeBotFramework() as teams:`` then ``teams.settings(...)
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import json
@@ -59,6 +60,7 @@ class Post:
     body: dict[str, Any]
     authorization: str
     reply_to: str | None = None
+    status: int = 201  # what the fake answered
 
     @property
     def activity(self) -> dict[str, Any]:
@@ -93,6 +95,8 @@ class FakeBotFramework:
         self.require_token = True  # False: like the local emulators, take anonymous posts
         self.token_requests: list[dict[str, str]] = []
         self._failures: list[Failure] = []
+        self._down: int | None = None
+        self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -147,6 +151,26 @@ class FakeBotFramework:
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
         self._failures.append(Failure(status, {"error": {"code": code, "message": code}},
                                       headers))
+
+    def outage(self, status: int = 500) -> None:
+        """The connector is down: every call answers ``status`` until :meth:`recover`."""
+        self._down = status
+
+    def recover(self) -> None:
+        self._down = None
+
+    def accepted(self, conversation_id: str | None = None) -> list[Post]:
+        """Posts the connector took (to ``conversation_id``, if given)."""
+        return [p for p in self.posts if p.status < 300 and (
+            conversation_id is None or p.conversation_id == conversation_id)]
+
+    async def wait_for(self, conversation_id: str, count: int = 1, *,
+                       within: float = 10.0) -> list[Post]:
+        """The first ``count`` accepted posts to ``conversation_id``, waiting for them."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(
+                lambda: len(self.accepted(conversation_id)) >= count)
+        return self.accepted(conversation_id)[:count]
 
     def garble_next(self) -> None:
         """The next connector call succeeds (201) but its body is not JSON — as when a
@@ -203,12 +227,23 @@ class FakeBotFramework:
 
     async def _record(self, request: web.Request, conversation_id: str) -> web.Response | None:
         body = await request.json()
-        self.posts.append(Post(request.method, request.path, conversation_id, body,
-                               request.headers.get("Authorization", ""),
-                               request.match_info.get("aid")))
+        post = Post(request.method, request.path, conversation_id, body,
+                    request.headers.get("Authorization", ""), request.match_info.get("aid"))
+        self.posts.append(post)
+        refused = self._refusal(request)
+        if refused is not None:
+            post.status = refused.status
+        async with self._changed:
+            self._changed.notify_all()
+        return refused
+
+    def _refusal(self, request: web.Request) -> web.Response | None:
         authorization = request.headers.get("Authorization")
         if self.require_token and authorization != f"Bearer {STATIC_TOKEN}":
             return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
+        if self._down is not None:
+            return web.json_response({"error": {"code": "ServiceError", "message": "down"}},
+                                     status=self._down)
         if self._failures:
             failure = self._failures.pop(0)
             if failure.status < 300:

@@ -115,6 +115,7 @@ async def dev_copbot(fake_teams: FakeBotFramework, settings: Settings, database:
         yield Copbot(url, runtime, fake_teams)
     finally:
         await runner.cleanup()
+        await runtime.notices.stop()
 
 
 async def test_dev_mode_needs_no_token_from_this_machine(dev_copbot: Copbot) -> None:

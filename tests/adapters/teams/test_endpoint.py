@@ -207,12 +207,14 @@ async def test_a_database_outage_gets_a_clear_answer(postgres_server_url: str,
     try:
         copbot = Copbot(base, runtime, fake_teams)
         await proxy.cut()
-        answer = await copbot.send("personal_message.json", text="communities")
+        answer = await copbot.post(fake_teams.activity("personal_message.json",
+                                                        text="communities"))
         assert answer.status == 202
         (post,) = fake_teams.posts
         assert post.text == escape_markdown(DATABASE_DOWN)
     finally:
         await runner.cleanup()
+        await runtime.notices.stop()
         await proxy.cut()
         await database.dispose()
 

@@ -76,7 +76,7 @@ class ScriptedTransport:
 
 
 class FakeTime:
-    """A monotonic clock and a sleep that advances it instead of waiting."""
+    """A monotonic (and wall) clock and a sleep that advances it instead of waiting."""
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -101,7 +101,7 @@ def transports_of(*transports: ScriptedTransport) -> Transports:
 def scheduler(database: Database, settings: Settings, clock: FixedClock,
               *transports: ScriptedTransport, time: FakeTime | None = None) -> ScheduledPosts:
     time = time or FakeTime()
-    pacer = ChannelPacer(monotonic=time.monotonic, sleep=time.sleep)
+    pacer = ChannelPacer(monotonic=time.monotonic, sleep=time.sleep, wall=time.monotonic)
     return ScheduledPosts(database, transports_of(*transports), settings, clock, pacer=pacer,
                           sleep=time.sleep)
 

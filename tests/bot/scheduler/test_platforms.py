@@ -46,7 +46,8 @@ def _posts(database: Database, settings: Settings, clock: FixedClock) -> Schedul
         transports.register(transport)
     time = FakeTime()  # pacing is tested elsewhere; here nothing waits
     return ScheduledPosts(database, transports, settings, clock,
-                          pacer=ChannelPacer(monotonic=time.monotonic, sleep=time.sleep),
+                          pacer=ChannelPacer(monotonic=time.monotonic, sleep=time.sleep,
+                                             wall=time.monotonic),
                           sleep=time.sleep)
 
 

@@ -1,0 +1,29 @@
+"""Per-channel pacing shared by every replica: one slot at a time, reserved in the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import case
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.dialect import upsert_insert
+from storage.models.deliveries import ChannelPace
+
+
+class ChannelPaceRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def reserve(self, lane: str, now: float, interval: float) -> float:
+        """Reserve ``lane``'s next free slot of ``interval`` seconds; returns when it starts
+        (``now`` or later, in seconds since the epoch).
+
+        One atomic upsert: concurrent reservations for a lane (from any replica) queue up one
+        after another, each ``interval`` after the last."""
+        insert = upsert_insert(self.session, ChannelPace)
+        stmt = insert.values(lane=lane, next_send_at=now + interval).on_conflict_do_update(
+            index_elements=["lane"],
+            set_={"next_send_at": case((ChannelPace.next_send_at > now,
+                                        ChannelPace.next_send_at), else_=now) + interval},
+        ).returning(ChannelPace.next_send_at)
+        next_send_at = float((await self.session.execute(stmt)).scalar_one())
+        return next_send_at - interval
