@@ -1,6 +1,7 @@
 """``copbot``: the command line.  Each sub-command lives in its own module with
 ``add_parser(subparsers)``; the parser it adds sets ``run`` to a coroutine function taking
-the parsed arguments and the settings, returning an exit code."""
+the parsed arguments and the settings, returning an exit code.  A parser that also sets
+``preflight=True`` runs the offline part of ``copbot check`` first (long-running commands)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.checks import require_offline
 from bot.settings import SettingsError, load_settings
 
 COMMAND_MODULES = (
     "bot.cli.chat",
+    "bot.cli.check",
     "bot.cli.serve",
     "bot.cli.db",
     "bot.cli.organisers",
@@ -50,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
+        if getattr(args, "preflight", False):
+            require_offline(settings)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2

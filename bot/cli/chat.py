@@ -37,7 +37,7 @@ def add_parser(subparsers: Any) -> None:
                         help="with --demo: delete the demo database and start afresh")
     parser.add_argument("--files", default=".", type=Path,
                         help="where to save files the bot sends (calendar files); default here")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, preflight=True)
 
 
 def _default_user() -> str:

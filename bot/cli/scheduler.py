@@ -38,7 +38,7 @@ def add_parser(subparsers: Any) -> None:
     tick.add_argument("--now", default=None, metavar="ISO8601",
                       help="act as if it were this moment, e.g. 2026-12-07T09:00 (local time "
                       "in COPBOT_TIMEZONE unless an offset is given)")
-    tick.set_defaults(run=run_tick)
+    tick.set_defaults(run=run_tick, preflight=True)
 
     deliveries = subparsers.add_parser(
         "deliveries", help="list the delivery outbox",
@@ -52,7 +52,7 @@ def add_parser(subparsers: Any) -> None:
         "worker", help="run the scheduler only (no web server)",
         description="Send scheduled posts until SIGTERM: a tick every 30 s and the weekly "
         "digest on time. Any number may run, alongside copbot serve.")
-    worker.set_defaults(run=run_worker)
+    worker.set_defaults(run=run_worker, preflight=True)
 
 
 def parse_now(text: str, zone: ZoneInfo) -> datetime:

@@ -20,7 +20,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--host", default=None, help="address to listen on (default 0.0.0.0)")
     parser.add_argument("--port", type=int, default=None,
                         help="port (default: COPBOT_PORT, else $PORT, else 3978)")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, preflight=True)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
