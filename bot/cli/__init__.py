@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "bot.cli.imports",
     "bot.cli.events",
     "bot.cli.knowledge",
+    "bot.cli.report",
     "bot.cli.scheduler",
     "bot.cli.teams",
 )

@@ -73,12 +73,13 @@ def test_chat_questions_show_in_the_report(workdir: Path) -> None:
     first, second, totals = report.stdout.splitlines()
     assert first.startswith("Q1\t") and "answered F1" in first and "\thelpful\t" in first
     assert second.startswith("Q2\t") and "unanswered" in second
-    assert totals == "2 questions: 1 answered, 1 unanswered; feedback 1 helpful, 0 not helpful."
+    assert totals == ("2 questions: 1 answered, 1 unanswered (1 open, 0 escalated, 1 answered, "
+                      "0 published); feedback 1 helpful, 0 not helpful.")
     unanswered = run(["report", "questions", "--unanswered"], workdir).stdout.splitlines()
     assert [line.split("\t")[0] for line in unanswered[:-1]] == ["Q2"]
     future = run(["report", "questions", "--since", "2999-01-01"], workdir).stdout
-    assert future.strip() == ("0 questions: 0 answered, 0 unanswered; feedback 0 helpful, "
-                              "0 not helpful.")
+    assert future.strip() == ("0 questions: 0 answered, 0 unanswered (0 open, 0 escalated, "
+                              "0 answered, 0 published); feedback 0 helpful, 0 not helpful.")
     bad = run(["report", "questions", "--since", "yesterday"], workdir)
     assert bad.returncode == 2 and "not a date" in bad.stderr
 
