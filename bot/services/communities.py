@@ -52,7 +52,7 @@ async def import_communities(
     if problems:
         raise ImportFailed(problems)
     repo = CommunityRepository(session)
-    created = updated = 0
+    created = updated = unchanged = 0
     for row in rows:
         slug = row.get("slug").lower()
         existing = await repo.by_slug(slug)
@@ -60,9 +60,13 @@ async def import_communities(
             session.add(Community(slug=slug, name=row.get("name"),
                                   description=row.get("description")))
             created += 1
+        elif (existing.name, existing.description) == (row.get("name"),
+                                                       row.get("description")):
+            unchanged += 1
         else:
             existing.name = row.get("name")
             existing.description = row.get("description")
             updated += 1
     await session.flush()
-    return f"Imported communities: {created} created, {updated} updated."
+    return (f"Imported communities: {created} created, {updated} updated, "
+            f"{unchanged} unchanged.")

@@ -3,7 +3,8 @@
 Columns: ``title, start`` (or ``date`` + ``time``), ``duration`` (or ``end``), ``capacity``
 required; ``community, location, link, speaker, description, timezone`` and ``external_id``
 optional.  The whole file is checked before anything is written; a row with an
-``external_id`` seen before updates that event instead of adding another.
+``external_id`` seen before updates that event instead of adding another, unless that event
+was cancelled: cancelled events are left alone (and the summary says so).
 """
 
 from __future__ import annotations
@@ -56,11 +57,15 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
 
     service = EventService(session, settings)
     created = updated = unchanged = promoted = untold = 0
+    left_alone: list[str] = []
     for _row, draft in drafts:
         event = existing.get(draft.external_id or "")
         if event is None:
             await service.create(draft, created_by=None, now=now)
             created += 1
+            continue
+        if event.status != EVENT_SCHEDULED:  # cancelled in chat: the file does not revive it
+            left_alone.append(f"#{event.id} ({draft.external_id})")
             continue
         if _same(draft, event):
             unchanged += 1
@@ -70,6 +75,8 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
         promoted += len(outcome.promoted)
         untold += len(outcome.notifications)
     summary = f"Imported events: {created} created, {updated} updated, {unchanged} unchanged."
+    if left_alone:
+        summary += (f" Left alone, because cancelled: {', '.join(left_alone)}.")
     if promoted:
         summary += f" {promoted} promoted from waitlists."
     if untold:
@@ -80,8 +87,7 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
 
 def _update_problems(row: Row, draft: EventDraft, event: Event) -> list[str]:
     if event.status != EVENT_SCHEDULED:
-        return [f"row {row.number}: event #{event.id} ({draft.external_id}) was cancelled and "
-                "cannot be updated"]
+        return []
     if draft.capacity < event.confirmed_count:
         return [f"row {row.number}: capacity: {event.confirmed_count} people are confirmed for "
                 f"#{event.id}, so capacity cannot go below {event.confirmed_count}"]

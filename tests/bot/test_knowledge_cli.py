@@ -33,7 +33,7 @@ def workdir(tmp_path: Path, database_url: str) -> Path:
     (tmp_path / "faq.csv").write_text(FAQ)
     imported = run(["import", "faq", "faq.csv"], tmp_path)
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith("Imported FAQ entries: 3 created, 0 updated.")
+    assert imported.stdout.startswith("Imported FAQ entries: 3 created, 0 updated, 0 unchanged.")
     return tmp_path
 
 
@@ -88,4 +88,4 @@ def test_import_problems_are_listed_and_nothing_is_written(workdir: Path) -> Non
     (workdir / "bad.csv").write_text("external_id,question,answer\nx,Only a question?,\n")
     result = run(["import", "faq", "bad.csv"], workdir)
     assert result.returncode == 1
-    assert "row 1: missing answer" in result.stderr
+    assert "row 2: missing answer" in result.stderr
