@@ -12,7 +12,6 @@ from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import NotAllowed, NotFound, UsageError, UserError
 from bot.services.knowledge import FeedbackRefused, ask, record_feedback
-from bot.services.knowledge_index import SearchUnavailable
 from bot.types import Reply
 from handlers import faq_admin
 from handlers.library_cards import answer_reply, entry_card
@@ -33,6 +32,8 @@ async def answer_question(ctx: Context, args: Args) -> Reply:
     question = args.raw.strip()
     if not question:
         raise UsageError("What would you like to ask? For example: ask how do I get HES data?")
+    from bot.services.knowledge_index import SearchUnavailable  # loads the search engine
+
     incoming = ctx.incoming
     try:
         answer = await ask(ctx.session, ctx.settings, question=question,

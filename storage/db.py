@@ -8,13 +8,12 @@ writers queue on the busy timeout instead of failing to upgrade a read lock.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -24,6 +23,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+# Alembic loads only when there is a migration to apply (it costs a second of start-up).
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a unit of work waits for SQLite's single writer before giving up.
@@ -51,6 +54,8 @@ def is_unavailable(exc: BaseException) -> bool:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -122,15 +127,50 @@ class Database:
             raise
 
     async def upgrade(self) -> None:
-        """Apply every Alembic migration (``copbot db upgrade``)."""
+        """Apply every Alembic migration (``copbot db upgrade``).  Does nothing, without
+        loading Alembic, when the database already records exactly the latest revisions."""
+        if await self._at_heads():
+            return
         async with self.engine.begin() as conn:
             await conn.run_sync(_upgrade)
+
+    async def _at_heads(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+                current = {str(row[0]) for row in rows}
+        except Exception:  # no version table yet, or anything odd: let Alembic decide
+            return False
+        return bool(current) and current == migration_heads()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
+_REVISION = re.compile(r"^revision(?:\s*:[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN = re.compile(r"^(?:down_revision|depends_on)(?:\s*:[^=]*)?=(.*)$", re.MULTILINE)
+
+
+def migration_heads() -> set[str]:
+    """The revisions no other revision builds on or depends on, read from the migration
+    files' headers: what Alembic records in ``alembic_version`` once every migration ran.
+    A header this cannot read makes the set differ from the table, so Alembic runs."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found is None:
+            return set()
+        revisions.add(found.group(1))
+        for down in _DOWN.finditer(source):
+            parents.update(re.findall(r"[\"']([^\"']+)[\"']", down.group(1)))
+    return revisions - parents
+
+
 def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "heads")

@@ -6,14 +6,10 @@ the parsed arguments and the settings, returning an exit code.  A parser that al
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import logging
 import sys
 from collections.abc import Sequence
-
-from bot.checks import require_offline
-from bot.settings import SettingsError, load_settings
 
 COMMAND_MODULES = (
     "bot.cli.chat",
@@ -50,6 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    # Imported here so that ``copbot --help`` loads neither pydantic nor the commands' code.
+    import asyncio
+
+    from bot.checks import require_offline
+    from bot.settings import SettingsError, load_settings
+
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -6,12 +6,10 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adapters.console.session import ConsoleSession, ConsoleTransport, is_interactive
-from bot.demo import load_demo
-from bot.runtime import Runtime
-from bot.settings import Settings
+if TYPE_CHECKING:  # the runtime is imported when the command runs, not for --help
+    from bot.settings import Settings
 
 DEMO_DATABASE = "copbot-demo.db"
 
@@ -68,6 +66,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         settings = demo_settings(settings, path)
         print(f"Demo database: {path} (the configured database is not used; "
               "--demo --reset starts it afresh).", file=sys.stderr)
+    from adapters.console.session import ConsoleSession, ConsoleTransport, is_interactive
+    from bot.demo import load_demo
+    from bot.runtime import Runtime
+
     user = args.user or _default_user()
     person_key = f"console::{user}"
     runtime = Runtime(settings, extra_organisers=[person_key] if args.organiser else [])

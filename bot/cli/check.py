@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.checks import CheckResult, offline_checks, online_checks
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def add_parser(subparsers: Any) -> None:
@@ -23,6 +23,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.checks import CheckResult, offline_checks, online_checks
+
     results = [CheckResult("settings", "ok", "every COPBOT_* setting is valid")]
     results += offline_checks(settings)
     if not args.offline:

@@ -9,13 +9,11 @@ import csv
 import io
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.errors import UserError
-from bot.services.events import Attendee, EventService
-from bot.settings import Settings
-from bot.timefmt import local_iso
-from storage.db import Database
+if TYPE_CHECKING:
+    from bot.services.events import Attendee
+    from bot.settings import Settings
 
 COLUMNS = ("name", "platform", "user_id", "status", "waitlist_position", "signed_up")
 
@@ -40,6 +38,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def attendees_csv(attendees: list[Attendee], settings: Settings) -> str:
+    from bot.timefmt import local_iso
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -53,6 +53,10 @@ def attendees_csv(attendees: list[Attendee], settings: Settings) -> str:
 
 
 async def run_export_attendees(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.errors import UserError
+    from bot.services.events import EventService
+    from storage.db import Database
+
     word = str(args.event_id).lstrip("#")
     if not word.isdigit():
         print(f"{args.event_id!r} is not an event number (e.g. 12)", file=sys.stderr)

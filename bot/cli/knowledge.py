@@ -6,12 +6,12 @@ import argparse
 import json
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.services.knowledge import rank_in
-from bot.services.knowledge_index import SearchUnavailable, current, warm
-from bot.settings import Settings
-from storage.db import Database
+# The search engine (and numpy) load only when ``copbot ask`` runs.
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from storage.db import Database
 
 # Questions are ranked in memory; the library's revision is read again at most this often, so
 # entries imported meanwhile are found within a second, without a query per question.
@@ -34,6 +34,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.knowledge_index import SearchUnavailable
+    from storage.db import Database
+
     if args.top < 1:
         print("--top must be at least 1", file=sys.stderr)
         return 2
@@ -51,6 +54,9 @@ async def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def answer_lines(database: Database, settings: Settings, lines: TextIO, out: TextIO,
                        *, top: int) -> None:
+    from bot.services.knowledge import rank_in
+    from bot.services.knowledge_index import current, warm
+
     index = await warm(database, settings)
     checked = time.monotonic()
     for line in lines:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.services.question_states import QUESTION_STATES, QuestionState, questions_since
-from bot.settings import Settings
-from bot.timefmt import TimeInputError, parse_date
-from storage.db import Database
-from storage.repositories.knowledge import FaqRepository
+from bot.services.question_states import QUESTION_STATES
+
+if TYPE_CHECKING:
+    from bot.services.question_states import QuestionState
+    from bot.settings import Settings
 
 UNANSWERED = ("open", "escalated")
 
@@ -42,6 +42,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _date(text: str) -> date:
+    from bot.timefmt import TimeInputError, parse_date
+
     try:
         return parse_date(text)
     except TimeInputError as exc:
@@ -49,6 +51,10 @@ def _date(text: str) -> date:
 
 
 async def run_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.services.question_states import questions_since
+    from storage.db import Database
+    from storage.repositories.knowledge import FaqRepository
+
     start = None
     if args.since is not None:
         start = datetime.combine(args.since, clock_time(0), settings.zone).astimezone(UTC)

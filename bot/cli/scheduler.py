@@ -7,21 +7,17 @@ import argparse
 import asyncio
 import signal
 import sys
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
-from adapters.console.session import ConsoleTransport
-from bot.clock import Clock, FixedClock, SystemClock
-from bot.delivery import Transports
-from bot.plugins import create_transports
-from bot.scheduler.posts import ScheduledPosts, TickReport
-from bot.scheduler.wakeup import Wakeup
-from bot.settings import Settings
-from bot.timefmt import format_datetime
-from storage.db import Database
-from storage.models.deliveries import STATUSES
-from storage.repositories.deliveries import DeliveryRepository
+# The scheduler, the database and the platform transports load when a command runs.
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.delivery import Transports
+    from bot.scheduler.posts import TickReport
+    from bot.settings import Settings
+    from storage.db import Database
 
 
 def add_parser(subparsers: Any) -> None:
@@ -43,8 +39,8 @@ def add_parser(subparsers: Any) -> None:
     deliveries = subparsers.add_parser(
         "deliveries", help="list the delivery outbox",
         description="The outbox of scheduled posts, most recently due first.")
-    deliveries.add_argument("--status", choices=STATUSES, default=None,
-                            help="only deliveries with this status")
+    deliveries.add_argument("--status", default=None,
+                            help="only deliveries with this status (pending, sent, failed …)")
     deliveries.add_argument("--limit", type=int, default=50, help="at most N rows (default 50)")
     deliveries.set_defaults(run=run_deliveries)
 
@@ -56,12 +52,18 @@ def add_parser(subparsers: Any) -> None:
 
 
 def parse_now(text: str, zone: ZoneInfo) -> datetime:
-    """ISO 8601; without an offset it is local time in ``zone``."""
-    moment = datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    """ISO 8601, or a written date and time such as 07/12/2026 09:00 (day first, as every
+    command and import reads dates); without an offset it is local time in ``zone``."""
+    from bot.timefmt import parse_local_datetime
+
+    return parse_local_datetime(text, zone)
 
 
 def _transports(settings: Settings, database: Database, *, console: bool) -> Transports:
+    from adapters.console.session import ConsoleTransport
+    from bot.delivery import Transports
+    from bot.plugins import create_transports
+
     transports = Transports()
     for transport in create_transports(settings, database):
         transports.register(transport)
@@ -71,6 +73,8 @@ def _transports(settings: Settings, database: Database, *, console: bool) -> Tra
 
 
 def print_report(report: TickReport, settings: Settings) -> None:
+    from bot.timefmt import format_datetime
+
     for result in report.results:
         detail = f"  {result.detail}" if result.detail else ""
         print(f"{result.outcome:<8} {result.kind:<17} {result.subject:<16} {result.target}  "
@@ -81,6 +85,10 @@ def print_report(report: TickReport, settings: Settings) -> None:
 
 
 async def run_tick(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import Clock, FixedClock, SystemClock
+    from bot.scheduler.posts import ScheduledPosts
+    from storage.db import Database
+
     clock: Clock = SystemClock()
     if args.now:
         try:
@@ -102,6 +110,15 @@ async def run_tick(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_deliveries(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.timefmt import format_datetime
+    from storage.db import Database
+    from storage.models.deliveries import STATUSES
+    from storage.repositories.deliveries import DeliveryRepository
+
+    if args.status is not None and args.status not in STATUSES:
+        print(f"argument --status: invalid choice: {args.status!r} (choose from "
+              f"{', '.join(STATUSES)})", file=sys.stderr)
+        return 2
     if args.limit < 1:
         print("--limit must be at least 1", file=sys.stderr)
         return 2
@@ -124,6 +141,11 @@ async def run_deliveries(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.scheduler.posts import ScheduledPosts
+    from bot.scheduler.wakeup import Wakeup
+    from storage.db import Database
+
     database = Database(settings.database_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
