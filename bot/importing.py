@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.progress import Track, quietly
 from bot.settings import Settings
 
 
@@ -39,7 +40,11 @@ class ImportFailed(Exception):
         super().__init__("\n".join(self.problems))
 
 
-Importer = Callable[[AsyncSession, list[Row], Settings, datetime], Awaitable[str]]
+class Importer(Protocol):
+    """Validate ``rows`` whole, then write them; returns the one-line summary."""
+
+    def __call__(self, session: AsyncSession, rows: list[Row], settings: Settings,
+                 now: datetime, *, track: Track = quietly) -> Awaitable[str]: ...
 
 
 def read_rows(path: Path) -> list[Row]:

@@ -47,11 +47,13 @@ async def run_import(database: Database, settings: Settings, kind: str, path: Pa
     """Validate and import ``path``; raises ImportFailed (nothing written) on any problem."""
     from bot.clock import SystemClock
     from bot.importing import read_rows
+    from bot.progress import terminal_track
 
     rows = read_rows(path)
     importer = load_importer(kind)
     async with database.session() as session:
-        return await importer(session, rows, settings, SystemClock().now())
+        return await importer(session, rows, settings, SystemClock().now(),
+                              track=terminal_track)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.importing import ImportFailed, Row, require
+from bot.progress import Track, quietly
 from bot.settings import Settings
 from storage.models import Community
 from storage.repositories.communities import CommunityRepository
@@ -41,7 +42,8 @@ async def ensure_community(session: AsyncSession, name: str) -> tuple[Community,
 
 
 async def import_communities(
-    session: AsyncSession, rows: list[Row], settings: Settings, now: datetime
+    session: AsyncSession, rows: list[Row], settings: Settings, now: datetime, *,
+    track: Track = quietly,
 ) -> str:
     """Rows: ``slug,name`` required, ``description`` optional."""
     problems = require(rows, ["slug", "name"])
@@ -53,7 +55,7 @@ async def import_communities(
         raise ImportFailed(problems)
     repo = CommunityRepository(session)
     created = updated = unchanged = 0
-    for row in rows:
+    for row in track(rows, "communities"):
         slug = row.get("slug").lower()
         existing = await repo.by_slug(slug)
         if existing is None:

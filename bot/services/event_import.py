@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import InvalidFields
 from bot.importing import ImportFailed, Row
+from bot.progress import Track, quietly
 from bot.services.event_fields import EventChanges, EventDraft, parse_new_event
 from bot.services.events import EventService
 from bot.settings import Settings
@@ -24,7 +25,7 @@ from storage.repositories.events import EventRepository
 
 
 async def import_events(session: AsyncSession, rows: list[Row], settings: Settings,
-                        now: datetime) -> str:
+                        now: datetime, *, track: Track = quietly) -> str:
     """Validate every row, then create or update (by ``external_id``) in one unit of work."""
     repository = CommunityRepository(session)
     await repository.ensure(settings.community_seeds())  # as on start: the file may name them
@@ -58,7 +59,7 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
     service = EventService(session, settings)
     created = updated = unchanged = promoted = untold = 0
     left_alone: list[str] = []
-    for _row, draft in drafts:
+    for _row, draft in track(drafts, "events"):
         event = existing.get(draft.external_id or "")
         if event is None:
             await service.create(draft, created_by=None, now=now)

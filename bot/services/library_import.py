@@ -18,6 +18,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.importing import ImportFailed, Row, require
+from bot.progress import Track, quietly
 from bot.services.library import (
     FaqFields,
     ResourceFields,
@@ -96,14 +97,14 @@ def _summary(kind: str, created: int, updated: int, unchanged: int,
 
 
 async def import_faq(session: AsyncSession, rows: list[Row], settings: Settings,
-                     now: datetime) -> str:
+                     now: datetime, *, track: Track = quietly) -> str:
     fields_list: list[FaqFields] = _validate(rows, FAQ_REQUIRED, FAQ_OPTIONAL, check_faq)
     existing = await FaqRepository(session).by_external_ids(
         f.external_id for f in fields_list if f.external_id)
     new_communities: list[str] = []
     changed: list[FaqEntry] = []
     created = unchanged = 0
-    for fields in fields_list:
+    for fields in track(fields_list, "FAQ entries"):
         community = await community_id(session, fields.community, create=True,
                                        created=new_communities)
         entry = existing.get(fields.external_id or "")
@@ -125,14 +126,14 @@ async def import_faq(session: AsyncSession, rows: list[Row], settings: Settings,
 
 
 async def import_resources(session: AsyncSession, rows: list[Row], settings: Settings,
-                           now: datetime) -> str:
+                           now: datetime, *, track: Track = quietly) -> str:
     fields_list: list[ResourceFields] = _validate(rows, RESOURCE_REQUIRED, RESOURCE_OPTIONAL,
                                                   check_resource)
     existing = await ResourceRepository(session).by_external_ids(
         f.external_id for f in fields_list if f.external_id)
     new_communities: list[str] = []
     created = unchanged = 0
-    for fields in fields_list:
+    for fields in track(fields_list, "resources"):
         community = await community_id(session, fields.community, create=True,
                                        created=new_communities)
         resource: Resource | None = existing.get(fields.external_id or "")
