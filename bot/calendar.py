@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
-
-import icalendar
 
 from bot.services.communities import slugify
 from bot.settings import Settings
 from storage.models import Community
 from storage.models.events import EVENT_CANCELLED, Event
+
+# icalendar loads when a calendar is first built, not when the bot starts.
+if TYPE_CHECKING:
+    import icalendar
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 REMINDER = timedelta(minutes=15)
@@ -44,6 +47,8 @@ def build_calendar(events: Sequence[Event], settings: Settings, *, name: str,
                    communities: Mapping[int, Community] | None = None) -> bytes:
     """A VCALENDAR with one VEVENT per event.  ``include_links`` adds the joining link (only
     for people who hold a place: public feeds leave it out)."""
+    import icalendar
+
     calendar = icalendar.Calendar.new(
         prodid=f"-//copbot//{settings.network_name}//EN",
         name=name,
@@ -60,6 +65,8 @@ def build_calendar(events: Sequence[Event], settings: Settings, *, name: str,
 
 def _vevent(event: Event, settings: Settings, include_links: bool,
             community: Community | None) -> icalendar.Event:
+    import icalendar
+
     zone = ZoneInfo(event.timezone)
     lines = [event.description] if event.description else []
     if event.speaker:
@@ -94,6 +101,8 @@ def _vevent(event: Event, settings: Settings, include_links: bool,
 
 def _zones(events: Iterable[Event]) -> list[icalendar.Timezone]:
     """A VTIMEZONE per zone used, covering the years the events span (and a year after)."""
+    import icalendar
+
     spans: dict[str, tuple[date, date]] = {}
     for event in events:
         if event.timezone in ("UTC", "Etc/UTC"):

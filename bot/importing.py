@@ -1,7 +1,9 @@
 """Reading CSV or YAML import files, validated whole before anything is written.
 
-An importer turns rows (``dict[str, str]``, numbered from 1 for the first data row; the CSV
-header is row 0) into changes.  It first validates every row and raises
+An importer turns rows (``dict[str, str]``) into changes.  CSV rows are numbered as a
+spreadsheet numbers them: the header is row 1, so the first data row is row 2; YAML entries
+are numbered from 1.  A CSV file may separate its columns with commas, semicolons or tabs
+(as spreadsheets export them); the header row tells which.  It first validates every row and raises
 :class:`ImportFailed` listing every problem with its row number; only a file with no
 problems is written, in one unit of work.
 """
@@ -10,15 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.progress import Track, quietly
 from bot.settings import Settings
 
 
@@ -37,7 +40,11 @@ class ImportFailed(Exception):
         super().__init__("\n".join(self.problems))
 
 
-Importer = Callable[[AsyncSession, list[Row], Settings, datetime], Awaitable[str]]
+class Importer(Protocol):
+    """Validate ``rows`` whole, then write them; returns the one-line summary."""
+
+    def __call__(self, session: AsyncSession, rows: list[Row], settings: Settings,
+                 now: datetime, *, track: Track = quietly) -> Awaitable[str]: ...
 
 
 def read_rows(path: Path) -> list[Row]:
@@ -56,12 +63,24 @@ def read_rows(path: Path) -> list[Row]:
     raise ImportFailed([f"{path.name}: use a .csv, .yaml or .yml file"])
 
 
+DELIMITERS = ",;\t"
+
+
+def csv_delimiter(text: str) -> str:
+    """The delimiter of the header row: comma, semicolon or tab (comma if it cannot tell)."""
+    header = text.lstrip("\r\n").split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
 def _csv_rows(text: str) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=csv_delimiter(text))
     if reader.fieldnames is None:
         raise ImportFailed(["the file is empty (a CSV file needs a header row)"])
     rows = []
-    for number, record in enumerate(reader, start=1):
+    for number, record in enumerate(reader, start=2):  # the header is row 1
         if None in record:
             raise ImportFailed([f"row {number}: more values than header columns"])
         values = {(k or "").strip().lower(): (v or "") for k, v in record.items()}

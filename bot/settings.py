@@ -6,9 +6,9 @@ credentials are all here.  Bad values fail at start with a message naming the va
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -47,7 +47,7 @@ class Settings(BaseSettings):
 
     # Serving
     host: str = "0.0.0.0"
-    port: int | None = None  # falls back to $PORT, then 3978
+    port: int | None = Field(default=None, ge=0, le=65535)  # falls back to $PORT, then 3978
     public_url: str = ""  # e.g. https://copbot.example.nhs.uk, for links to /calendar.ics
 
     # Slack
@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     teams_allowed_tenants: CommaList = Field(default_factory=list)
 
     # Events
-    events_window_days: int = 60
+    events_window_days: int = Field(default=60, ge=1)
 
     # Knowledge
     # Answer when, on held-out questions, answers given at the best entry's probability of
@@ -96,8 +96,8 @@ class Settings(BaseSettings):
     digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     digest_time: str = "09:00"
     missed_grace: str = "2h"
-    unanswered_after_working_days: int = 3
-    faq_review_age_months: int = 12
+    unanswered_after_working_days: int = Field(default=3, ge=1)
+    faq_review_age_months: int = Field(default=12, ge=1)
 
     # Housekeeping (once a day): how long handled platform event ids are remembered, so a
     # platform's retry is recognised (Slack retries within the hour), and how long sent or
@@ -145,6 +145,23 @@ class Settings(BaseSettings):
     @classmethod
     def _valid_grace(cls, value: str) -> str:
         parse_duration(value)
+        return value
+
+    @field_validator("digest_time")
+    @classmethod
+    def _valid_clock_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise ValueError("use a 24-hour time of day such as 09:00") from exc
+        return value.strip()
+
+    @field_validator("public_url", "slack_api_url", "teams_openid_metadata_url",
+                     "teams_token_url")
+    @classmethod
+    def _valid_web_address(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("use a full web address starting https://")
         return value
 
     @field_validator("database_url")
@@ -215,8 +232,13 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        lines = ["Invalid settings:"]
-        for error in exc.errors():
-            name = "COPBOT_" + "_".join(str(p) for p in error["loc"]).upper()
-            lines.append(f"  {name}: {error['msg']}")
-        raise SettingsError("\n".join(lines)) from None
+        raise SettingsError("\n".join(_describe(error) for error in exc.errors())) from None
+
+
+def _describe(error: Any) -> str:
+    """``COPBOT_DIGEST_TIME=9am: use a 24-hour time of day such as 09:00`` — one line."""
+    name = "COPBOT_" + str(error["loc"][0]).upper() if error["loc"] else "settings"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    value = error.get("input")
+    shown = f"={value}" if isinstance(value, str | int | float) else ""
+    return f"{name}{shown}: {message}"

@@ -6,7 +6,7 @@ from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.types import Item, Reply
 from storage.repositories.communities import CommunityRepository
-from storage.repositories.people import OrganiserRepository
+from storage.repositories.people import OrganiserRepository, PeopleRepository
 
 
 async def list_communities(ctx: Context, args: Args) -> Reply:
@@ -18,11 +18,16 @@ async def list_communities(ctx: Context, args: Args) -> Reply:
 
 
 async def list_organisers(ctx: Context, args: Args) -> Reply:
+    """Names first; the key (what ``copbot organisers remove`` takes) in brackets."""
     stored = [f"{o.platform}:{o.workspace}:{o.user_id}"
               for o in await OrganiserRepository(ctx.session).list()]
     configured = list(ctx.settings.organisers)
-    lines = [f"{key} (settings)" for key in configured]
-    lines += [key for key in stored if key not in configured]
+    keys = configured + [key for key in stored if key not in configured]
+    names = await PeopleRepository(ctx.session).names_for_keys(keys)
+    lines = []
+    for key in keys:
+        name = names.get(key, "not met the bot yet")
+        lines.append(f"{name} ({key}{', from settings' if key in configured else ''})")
     return Reply(title="Organisers", text="\n".join(lines) or "No organisers are set up yet.",
                  personal=True)
 

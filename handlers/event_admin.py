@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
-from bot.errors import InvalidFields, UsageError
+from bot.errors import InvalidFields, NotFound, UsageError, UserError
 from bot.services.event_fields import (
     CAPACITY_RULE,
     parse_capacity,
@@ -19,12 +19,12 @@ from bot.services.event_fields import (
     parse_new_event,
 )
 from bot.services.event_notices import event_label
-from bot.services.events import EventService
+from bot.services.events import CONFIRMED, Attendee, EventService
 from bot.timefmt import format_duration, format_range
 from bot.types import Button, ChannelRef, Field, Form, FormInput, Notification, Reply
 from handlers.event_cards import event_card, event_id_from
 from storage.models import Community
-from storage.models.events import Event
+from storage.models.events import EVENT_SCHEDULED, Event
 from storage.repositories.communities import CommunityRepository
 
 ADD_USAGE = ('event add title="…" start="YYYY-MM-DD HH:MM" duration=90m capacity=30 '
@@ -158,12 +158,62 @@ async def change_capacity(ctx: Context, args: Args) -> Reply:
 
 
 async def cancel_event(ctx: Context, args: Args) -> Reply:
+    """Asks first (like ``forget me``): ``event cancel 12 confirm`` does it."""
     event_id = event_id_from(args, "event cancel")
-    outcome = await EventService(ctx.session, ctx.settings).cancel_event(event_id,
-                                                                         now=ctx.now())
+    events = EventService(ctx.session, ctx.settings)
+    if not any(word.lower() == "confirm" for word in args.positional[1:]):
+        event = await events.get(event_id)
+        if event.status != EVENT_SCHEDULED:
+            raise UserError(f"{event_label(event)} was already cancelled.")
+        registered = len(await events.attendees(event_id))
+        people = "person" if registered == 1 else "people"
+        return Reply(
+            text=f"This cancels {event_label(event)} on "
+                 f"{format_range(event.starts_at, event.ends_at, ctx.settings.zone)} and tells "
+                 f"the {registered} registered {people} (confirmed and waiting). It cannot be "
+                 "undone.",
+            buttons=(Button(f"Yes, cancel #{event.id}", "event cancel", f"{event.id} confirm",
+                            "danger"),))
+    outcome = await events.cancel_event(event_id, now=ctx.now())
     count = _relay(ctx, outcome.notifications)
     return Reply(text=f"Cancelled {event_label(outcome.event)}. "
                       f"{count} registered {'person was' if count == 1 else 'people were'} told.")
+
+
+def _matching(roster: Sequence[Attendee], who: str) -> list[Attendee]:
+    """Attendees whose name, user id or ``platform:workspace:user`` key is ``who``."""
+    wanted = who.strip().casefold()
+    return [a for a in roster
+            if wanted in (a.name.casefold(), a.person.user_id.casefold(),
+                          a.person.key.casefold())]
+
+
+async def remove_attendee(ctx: Context, args: Args) -> Reply:
+    event_id = event_id_from(args, "attendees remove")
+    who = " ".join(args.positional[1:]).strip()
+    if not who:
+        raise UsageError(f"Whom? Give their name as attendees {event_id} lists it, e.g. "
+                         f'attendees remove {event_id} "Sam Patel".')
+    events = EventService(ctx.session, ctx.settings)
+    event = await events.get(event_id)
+    found = _matching(await events.attendees(event_id), who)
+    if not found:
+        raise NotFound(f"Nobody called “{who}” is registered for {event_label(event)}. "
+                       f"Type attendees {event_id} to see who is.")
+    if len(found) > 1:
+        keys = ", ".join(a.person.key for a in found)
+        raise UserError(f"More than one person is called “{who}” ({keys}): give the one you "
+                        "mean by its key instead.")
+    [attendee] = found
+    outcome = await events.remove_attendee(event_id, attendee, now=ctx.now())
+    _relay(ctx, outcome.notifications)
+    what = "place" if attendee.status == CONFIRMED else "waitlist place"
+    text = f"Removed {attendee.name}'s {what} at {event_label(outcome.event)}; they were told."
+    if outcome.promoted:
+        names = ", ".join(a.name for a in outcome.promoted)
+        text += f" Moved up from the waitlist and told: {names}."
+    return Reply(text=text, buttons=(Button("Attendees", "attendees", str(event_id)),),
+                 personal=True)
 
 
 def register(registry: CommandRegistry) -> None:
@@ -184,5 +234,11 @@ def register(registry: CommandRegistry) -> None:
     ))
     registry.add(Command(
         name="event cancel", usage="event cancel <id>", handler=cancel_event,
-        organiser_only=True, summary="cancel an event and tell everyone registered",
+        organiser_only=True,
+        summary="cancel an event and tell everyone registered (asks first)",
+    ))
+    registry.add(Command(
+        name="attendees remove", usage="attendees remove <id> <person>",
+        handler=remove_attendee, organiser_only=True,
+        summary="take someone's place away (the waitlist moves up; both are told)",
     ))

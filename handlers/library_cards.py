@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from bot.services.knowledge import Answer
 from bot.types import Button, Field, Item, Link, Reply
 from storage.models import Community
 from storage.models.knowledge import FaqEntry, Resource
+from storage.repositories.people import split_person_key
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
@@ -30,23 +32,32 @@ def day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def entry_fields(entry: FaqEntry, community: Community | None) -> tuple[Field, ...]:
+def owner_label(owner: str, names: Mapping[str, str]) -> str:
+    """What members see as an entry's owner: a person's name, never their internal key."""
+    if owner in names:
+        return names[owner]
+    return "" if split_person_key(owner) else owner
+
+
+def entry_fields(entry: FaqEntry, community: Community | None,
+                 owner_names: Mapping[str, str] | None = None) -> tuple[Field, ...]:
     fields = []
     if community is not None:
         fields.append(Field("Community", community.name))
     if entry.last_reviewed is not None:
         fields.append(Field("Last reviewed", day(entry.last_reviewed)))
-    if entry.owner:
-        fields.append(Field("Owner", entry.owner))
+    owner = owner_label(entry.owner, owner_names or {})
+    if owner:
+        fields.append(Field("Owner", owner))
     if entry.credit:
         fields.append(Field("Answer by", entry.credit))
     return tuple(fields)
 
 
 def entry_card(entry: FaqEntry, community: Community | None, *, organiser: bool = False,
-               ) -> Reply:
+               owner_names: Mapping[str, str] | None = None) -> Reply:
     """One FAQ entry in full (``faq F12``)."""
-    fields = entry_fields(entry, community)
+    fields = entry_fields(entry, community, owner_names)
     if organiser:
         fields += (Field("Id", entry.public_id + (f" ({entry.external_id})"
                                                   if entry.external_id else "")),
@@ -71,14 +82,16 @@ def resource_item(resource: Resource, community: Community | None) -> Item:
                 link=Link(resource.url, "Open"))
 
 
-def answer_reply(answer: Answer, communities: dict[int, Community]) -> Reply:
+def answer_reply(answer: Answer, communities: dict[int, Community],
+                 owner_names: Mapping[str, str] | None = None) -> Reply:
     """The reply to a question: the answer with its source and "Was this helpful?" buttons
     and related resources, or an honest "not yet" with the closest entries to choose from."""
     log = answer.log
     best = answer.ranked.best
     if answer.ranked.answered and best is not None:
         entry = best.entry
-        card = entry_card(entry, communities.get(entry.community_id or 0))
+        card = entry_card(entry, communities.get(entry.community_id or 0),
+                          owner_names=owner_names)
         related = tuple(resource_item(r, communities.get(r.community_id or 0))
                         for r in answer.related)
         return Reply(

@@ -7,15 +7,19 @@ question that mentions the bot is taken as an answer too.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.commands import Args, Command, CommandRegistry, Handler
 from bot.context import Context
 from bot.errors import UsageError
 from bot.numbers import record_id
 from bot.services.network import Escalated, NetworkService, subject_for
-from bot.types import Button, Field, Form, FormInput, Item, Reply, Surface
+from bot.services.question_states import QUESTION_STATES, recent_questions
+from bot.timefmt import format_datetime
+from bot.types import Button, ChannelRef, Field, Form, FormInput, Item, Reply, Surface
 from storage.models import Person
 from storage.repositories.knowledge import parse_public_id
-from storage.repositories.people import person_ref
+from storage.repositories.people import OrganiserRepository, person_ref, split_person_key
 
 
 def _question_id(args: Args) -> int:
@@ -63,12 +67,58 @@ async def escalate(ctx: Context, args: Args) -> Reply:
         ctx.notify(channel, card, subject=subject_for(question_id))
     how = " anonymously" if anonymous else ""
     if not result.channels:
+        # No channel takes these questions: the organisers get the card themselves.
+        organisers = await organiser_targets(ctx)
+        for target in organisers:
+            ctx.notify(target, replace(card, public=False), subject=subject_for(question_id))
+        sent = "sent" if organisers else "listed"
         return Reply(text=f"No channel is set up to take questions{_about(result)} yet, so I've "
-                          f"listed {q}{how} for the organisers. You'll get a message here when "
+                          f"{sent} {q}{how} to the organisers. You'll get a message here when "
                           "someone answers.")
     where = ", ".join(f"{c.platform} channel {c.conversation_id}" for c in result.channels)
     return Reply(text=f"I've put {q}{how} to the network ({where}). You'll get a message here "
                       "when someone answers.")
+
+
+async def organiser_targets(ctx: Context) -> list[ChannelRef]:
+    """A DM to every organiser (settings and ``copbot organisers add``) but the sender."""
+    stored = [f"{o.platform}:{o.workspace}:{o.user_id}"
+              for o in await OrganiserRepository(ctx.session).list()]
+    me = ChannelRef.for_person(ctx.person).key
+    targets: dict[str, ChannelRef] = {}
+    for key in [*ctx.settings.organisers, *stored]:
+        parts = split_person_key(key)
+        if parts is not None:
+            target = ChannelRef(platform=parts[0], workspace=parts[1], user_id=parts[2])
+            if target.key != me:
+                targets[target.key] = target
+    return list(targets.values())
+
+
+async def list_questions(ctx: Context, args: Args) -> Reply:
+    wanted = (args.first() or "").lower()
+    if wanted and wanted not in QUESTION_STATES:
+        raise UsageError(f"Which questions? Say questions, or questions followed by one of "
+                         f"{', '.join(QUESTION_STATES)}.")
+    found = await recent_questions(ctx.session, states=(wanted,) if wanted else QUESTION_STATES)
+    if not found:
+        return Reply(text=f"No {wanted + ' ' if wanted else ''}questions yet.")
+    zone = ctx.settings.zone
+    items = []
+    for entry in found:
+        q = entry.question.public_id
+        buttons: tuple[Button, ...] = ()
+        if entry.state == "open":
+            buttons = (Button("Put to the network", "escalate", q),)
+        elif entry.state == "escalated":
+            buttons = (Button("Answer", "answer", q, "primary"),)
+        items.append(Item(title=f"{q} · {entry.state}", text=entry.question.text,
+                          fields=(Field("Asked", format_datetime(entry.question.asked_at,
+                                                                 zone)),),
+                          buttons=buttons))
+    title = f"{wanted.capitalize()} questions" if wanted else "Recent questions"
+    return Reply(title=title, items=tuple(items),
+                 footer=f"Newest first. Filter with questions {'|'.join(QUESTION_STATES)}.")
 
 
 def _about(result: Escalated) -> str:
@@ -196,6 +246,9 @@ def register(registry: CommandRegistry) -> None:
         usage="accept <Q12>"))
     registry.add(Command("decline", "don't suggest a network question to me again", decline,
                          usage="decline <Q12>", hidden=True))
+    registry.add(Command("questions", "recent questions and where each stands", list_questions,
+                         usage=f"questions [{'|'.join(QUESTION_STATES)}]",
+                         organiser_only=True))
     registry.add(Command("faq review", "review draft FAQ entries made from accepted answers",
                          review, organiser_only=True))
     registry.add(Command("faq approve", "publish a draft FAQ entry", approve,

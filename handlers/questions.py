@@ -12,7 +12,6 @@ from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import NotAllowed, NotFound, UsageError, UserError
 from bot.services.knowledge import FeedbackRefused, ask, record_feedback
-from bot.services.knowledge_index import SearchUnavailable
 from bot.types import Reply
 from handlers import faq_admin, faq_suggestions
 from handlers.feedback import names_a_seminar, seminar_feedback
@@ -21,6 +20,7 @@ from storage.models import Community
 from storage.models.knowledge import PUBLISHED
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.knowledge import FaqRepository, parse_public_id
+from storage.repositories.people import PeopleRepository
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ async def answer_question(ctx: Context, args: Args) -> Reply:
     question = args.raw.strip()
     if not question:
         raise UsageError("What would you like to ask? For example: ask how do I get HES data?")
+    from bot.services.knowledge_index import SearchUnavailable  # loads the search engine
+
     incoming = ctx.incoming
     try:
         answer = await ask(ctx.session, ctx.settings, question=question,
@@ -43,7 +45,10 @@ async def answer_question(ctx: Context, args: Args) -> Reply:
         log.error("%s", exc)
         raise UserError("I can't search the FAQ at the moment: the organisers need to finish "
                         "installing my search engine.") from exc
-    return answer_reply(answer, await communities_by_id(ctx))
+    best = answer.ranked.best
+    owners = [best.entry.owner] if answer.ranked.answered and best is not None else []
+    return answer_reply(answer, await communities_by_id(ctx),
+                        await PeopleRepository(ctx.session).names_for_keys(owners))
 
 
 async def feedback(ctx: Context, args: Args) -> Reply:
@@ -81,7 +86,8 @@ async def show_entry(ctx: Context, args: Args) -> Reply:
     if entry is None or (entry.status != PUBLISHED and not ctx.is_organiser):
         raise NotFound(f"There is no FAQ entry F{entry_id}.")
     community = (await communities_by_id(ctx)).get(entry.community_id or 0)
-    return entry_card(entry, community, organiser=ctx.is_organiser)
+    names = await PeopleRepository(ctx.session).names_for_keys([entry.owner])
+    return entry_card(entry, community, organiser=ctx.is_organiser, owner_names=names)
 
 
 def register(registry: CommandRegistry) -> None:

@@ -8,15 +8,12 @@ writers queue on the busy timeout instead of failing to upgrade a read lock.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from filelock import FileLock
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
@@ -27,6 +24,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+# Alembic loads only when there is a migration to apply (it costs a second of start-up).
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a unit of work waits for SQLite's single writer before giving up.
@@ -56,6 +58,8 @@ def is_unavailable(exc: BaseException) -> bool:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -128,6 +132,8 @@ class Database:
 
     async def at_head(self) -> bool:
         """True when every migration has been applied (reads only)."""
+        from alembic.script import ScriptDirectory
+
         async with self._read_engine.connect() as conn:
             current = await conn.run_sync(_current_heads)
         script = ScriptDirectory.from_config(alembic_config())
@@ -136,10 +142,13 @@ class Database:
     async def upgrade(self) -> None:
         """Apply every Alembic migration (``copbot db upgrade``).
 
-        Any number of processes may call this at once on the same database: they take turns
-        under a lock (a PostgreSQL advisory lock; for SQLite a lock file beside the database)
-        and wait for it rather than fail, so the first migrates and the rest find the schema
-        at head."""
+        Does nothing, without loading Alembic, when the database already records exactly the
+        latest revisions.  Otherwise any number of processes may call this at once on the
+        same database: they take turns under a lock (a PostgreSQL advisory lock; for SQLite a
+        lock file beside the database) and wait for it rather than fail, so the first
+        migrates and the rest find the schema at head."""
+        if await self._at_heads():
+            return
         if self.dialect == "postgresql":
             await self._upgrade_postgresql()
             return
@@ -175,11 +184,43 @@ class Database:
         # thread_local=False: acquired in a worker thread, released in the event loop's.
         return FileLock(f"{database}.migrate.lock", thread_local=False)
 
+    async def _at_heads(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+                current = {str(row[0]) for row in rows}
+        except Exception:  # no version table yet, or anything odd: let Alembic decide
+            return False
+        return bool(current) and current == migration_heads()
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
+_REVISION = re.compile(r"^revision(?:\s*:[^=]*)?=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN = re.compile(r"^(?:down_revision|depends_on)(?:\s*:[^=]*)?=(.*)$", re.MULTILINE)
+
+
+def migration_heads() -> set[str]:
+    """The revisions no other revision builds on or depends on, read from the migration
+    files' headers: what Alembic records in ``alembic_version`` once every migration ran.
+    A header this cannot read makes the set differ from the table, so Alembic runs."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        found = _REVISION.search(source)
+        if found is None:
+            return set()
+        revisions.add(found.group(1))
+        for down in _DOWN.finditer(source):
+            parents.update(re.findall(r"[\"']([^\"']+)[\"']", down.group(1)))
+    return revisions - parents
+
+
 def _current_heads(connection: Connection) -> set[str]:
+    from alembic.migration import MigrationContext
+
     return set(MigrationContext.configure(connection).get_current_heads())
 
 
@@ -225,6 +266,8 @@ def _set_foreign_keys(connection: Connection, *, on: bool) -> None:
 
 
 def _upgrade_to_heads(config: Config) -> None:
+    from alembic import command
+
     command.upgrade(config, "heads")
 
 

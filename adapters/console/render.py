@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.types import Button, Field, Reply
+from bot.types import Button, Field, Form, Reply
 
 
 def _fields(fields: tuple[Field, ...], indent: str = "") -> list[str]:
@@ -40,10 +40,39 @@ def render_text(reply: Reply, *, numbered: list[Button] | None = None) -> str:
         lines.append("  ".join(_button(b, numbered) for b in reply.buttons))
     if reply.form:
         lines.append("")
-        lines.append(f"{reply.form.title} — type it as one line:")
-        usage = " ".join(f'{i.name}="…"' for i in reply.form.inputs)
-        lines.append(f"  {reply.form.action_id} {usage}")
+        lines += form_lines(reply.form)
     return "\n".join(lines).strip("\n")
+
+
+def quote(value: str) -> str:
+    """A value as the command parser reads it back (shell-like double quotes)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def form_lines(form: Form) -> list[str]:
+    """A form as the one-line command that submits it: the entry's id and every current
+    value filled in, so typing the line back changes nothing until a value is edited.
+    Required inputs without a value show ``…``; empty optional ones are listed after.
+    A value of several lines cannot be typed on one line, so it is left out (unchanged)."""
+    words = [form.action_id] + ([form.value] if form.value else [])
+    optional: list[str] = []
+    multiline: list[str] = []
+    for item in form.inputs:
+        if "\n" in item.value:
+            multiline.append(item.name)
+        elif item.value:
+            words.append(f"{item.name}={quote(item.value)}")
+        elif item.required:
+            words.append(f'{item.name}="…"')
+        else:
+            optional.append(f'{item.name}="…"')
+    lines = [f"{form.title} — type it as one line:", "  " + " ".join(words)]
+    if optional:
+        lines.append("  optional: " + " ".join(optional))
+    if multiline:
+        lines.append(f"  ({', '.join(multiline)}: several lines, left as they are unless "
+                     "you give a new value)")
+    return lines
 
 
 def _button(button: Button, numbered: list[Button] | None) -> str:

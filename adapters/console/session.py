@@ -20,6 +20,7 @@ from bot.types import Action, Button, ChannelRef, Incoming, Outcome, Reply, Surf
 
 PLATFORM = "console"
 SEPARATOR = "---"
+FAREWELLS = frozenset({"quit", "exit"})
 
 
 class ConsoleTransport:
@@ -95,12 +96,15 @@ class ConsoleSession:
         for line in stream:
             if not line.strip():
                 continue
+            if is_farewell(line):
+                return
             text = await self.say(line, numbered=False)
             self.out.write(f"{text}\n{SEPARATOR}\n")
             self.out.flush()
 
     async def run_interactive(self, network_name: str) -> None:
-        self.out.write(f"copbot — {network_name}. Type help, or a question. Ctrl-D to leave.\n")
+        self.out.write(f"copbot — {network_name}. Type help, or a question. "
+                       "quit, exit or Ctrl-D to leave.\n")
         while True:
             try:
                 line = await asyncio.to_thread(input, "you> ")
@@ -109,10 +113,15 @@ class ConsoleSession:
                 return
             if not line.strip():
                 continue
-            if line.strip() in {"quit", "exit"}:
+            if is_farewell(line):
                 return
             text = await self.say(line, numbered=True)
             self.out.write(f"\n{text}\n\n")
+
+
+def is_farewell(line: str) -> bool:
+    """``quit`` and ``exit`` end the session, as in a shell."""
+    return line.strip().lower() in FAREWELLS
 
 
 def is_interactive(stream: TextIO) -> bool:

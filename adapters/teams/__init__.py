@@ -12,26 +12,25 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aiohttp import web
-from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core import RestChannelServiceClientFactory
-
-from adapters.teams.agent import CopbotAgent, RefusingAgent, on_turn_error
-from adapters.teams.auth import TokenValidator, trusted_issuers
-from adapters.teams.credentials import TeamsSettingsError, connections
-from adapters.teams.endpoint import TeamsEndpoint
-from adapters.teams.references import ConversationBook
-from adapters.teams.service_urls import ServiceUrlPolicy
-from adapters.teams.tenants import TenantPolicy
-from adapters.teams.transport import TeamsTransport
-from bot.clock import Clock, SystemClock
-from bot.delivery import Transport
-from bot.runtime import AdapterHost
 from bot.settings import Settings
-from storage.db import Database
 
-__all__ = ["TeamsSettingsError", "create_transport", "mount"]
+# The Microsoft 365 Agents SDK is imported inside the functions below, so that commands
+# which never talk to Teams (``copbot --help``, ``copbot chat``) do not pay for loading it.
+if TYPE_CHECKING:
+    from aiohttp import web
+    from microsoft_agents.hosting.core import RestChannelServiceClientFactory
+
+    from adapters.teams.references import ConversationBook
+    from adapters.teams.service_urls import ServiceUrlPolicy
+    from adapters.teams.transport import TeamsTransport
+    from bot.clock import Clock
+    from bot.delivery import Transport
+    from bot.runtime import AdapterHost
+    from storage.db import Database
+
+__all__ = ["configured", "create_transport", "mount"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +50,13 @@ class _Parts:
 
 
 def _parts(settings: Settings, database: Database, clock: Clock) -> _Parts:
+    from microsoft_agents.hosting.core import RestChannelServiceClientFactory
+
+    from adapters.teams.credentials import connections
+    from adapters.teams.references import ConversationBook
+    from adapters.teams.service_urls import ServiceUrlPolicy
+    from adapters.teams.transport import TeamsTransport
+
     dev = not settings.teams_app_id
     book = ConversationBook(database, clock)
     factory = RestChannelServiceClientFactory(connections(settings))
@@ -65,6 +71,13 @@ async def mount(app: web.Application, host: AdapterHost) -> bool:
     settings = host.settings
     if not configured(settings):
         return False
+    from microsoft_agents.hosting.aiohttp import CloudAdapter
+
+    from adapters.teams.agent import CopbotAgent, RefusingAgent, on_turn_error
+    from adapters.teams.auth import TokenValidator, trusted_issuers
+    from adapters.teams.endpoint import TeamsEndpoint
+    from adapters.teams.tenants import TenantPolicy
+
     parts = _parts(settings, host.database, host.clock)
     adapter = CloudAdapter(channel_service_client_factory=parts.factory,
                            host_validator=parts.service_urls)
@@ -90,4 +103,6 @@ async def mount(app: web.Application, host: AdapterHost) -> bool:
 def create_transport(settings: Settings, database: Database) -> Transport | None:
     if not configured(settings):
         return None
+    from bot.clock import SystemClock
+
     return _parts(settings, database, SystemClock()).transport

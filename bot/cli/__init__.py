@@ -1,26 +1,25 @@
 """``copbot``: the command line.  Each sub-command lives in its own module with
 ``add_parser(subparsers)``; the parser it adds sets ``run`` to a coroutine function taking
-the parsed arguments and the settings, returning an exit code."""
+the parsed arguments and the settings, returning an exit code.  A parser that also sets
+``preflight=True`` runs the offline part of ``copbot check`` first (long-running commands)."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import sys
 from collections.abc import Sequence
 
-from bot.logs import configure_logging
-from bot.settings import SettingsError, load_settings
-
 COMMAND_MODULES = (
     "bot.cli.chat",
+    "bot.cli.check",
     "bot.cli.serve",
     "bot.cli.db",
     "bot.cli.organisers",
     "bot.cli.imports",
     "bot.cli.events",
     "bot.cli.knowledge",
+    "bot.cli.report",
     "bot.cli.scheduler",
     "bot.cli.teams",
 )
@@ -46,8 +45,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    # Imported here so that ``copbot --help`` loads neither pydantic nor the commands' code.
+    import asyncio
+
+    from bot.checks import require_offline
+    from bot.logs import configure_logging
+    from bot.settings import SettingsError, load_settings
+
     try:
         settings = load_settings()
+        if getattr(args, "preflight", False):
+            require_offline(settings)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -6,13 +6,13 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adapters.console.session import ConsoleSession, ConsoleTransport, is_interactive
-from bot.demo import load_demo
-from bot.runtime import Runtime
-from bot.settings import Settings
-from bot.types import Incoming, Outcome
+if TYPE_CHECKING:  # the runtime is imported when the command runs, not for --help
+    from bot.settings import Settings
+    from bot.types import Incoming, Outcome
+
+DEMO_DATABASE = "copbot-demo.db"
 
 
 def add_parser(subparsers: Any) -> None:
@@ -27,10 +27,16 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--organiser", action="store_true",
                         help="act as an organiser for this session")
     parser.add_argument("--demo", action="store_true",
-                        help="load the demo data set into an empty database first")
+                        help=f"try the bot on the demo data set, kept in its own database "
+                        f"./{DEMO_DATABASE} (the configured database is never touched)")
+    parser.add_argument("--demo-database", default=Path(DEMO_DATABASE), type=Path,
+                        metavar="PATH", help=f"with --demo: where the demo database lives "
+                        f"(default ./{DEMO_DATABASE})")
+    parser.add_argument("--reset", action="store_true",
+                        help="with --demo: delete the demo database and start afresh")
     parser.add_argument("--files", default=".", type=Path,
                         help="where to save files the bot sends (calendar files); default here")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, preflight=True)
 
 
 def _default_user() -> str:
@@ -40,7 +46,31 @@ def _default_user() -> str:
         return "you"
 
 
+def demo_settings(settings: Settings, path: Path) -> Settings:
+    """The same settings, pointed at the demo's own SQLite file."""
+    return settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
+
+
+def prepare_demo_database(path: Path, *, reset: bool) -> Path:
+    path = path.resolve()
+    if reset:
+        path.unlink(missing_ok=True)
+    return path
+
+
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.reset and not args.demo:
+        print("--reset only applies to the demo database: add --demo.", file=sys.stderr)
+        return 2
+    if args.demo:
+        path = prepare_demo_database(args.demo_database, reset=args.reset)
+        settings = demo_settings(settings, path)
+        print(f"Demo database: {path} (the configured database is not used; "
+              "--demo --reset starts it afresh).", file=sys.stderr)
+    from adapters.console.session import ConsoleSession, ConsoleTransport, is_interactive
+    from bot.demo import load_demo
+    from bot.runtime import Runtime
+
     user = args.user or _default_user()
     person_key = f"console::{user}"
     runtime = Runtime(settings, extra_organisers=[person_key] if args.organiser else [])

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.settings import Settings
-from storage.db import Database
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def add_parser(subparsers: Any) -> None:
@@ -17,6 +17,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import Database
+
     database = Database(settings.database_url)
     try:
         await database.upgrade()

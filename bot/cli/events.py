@@ -8,18 +8,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.seminars import Cell, add_export_parsers, write_csv
-from bot.errors import UserError
 from bot.numbers import is_ascii_number, record_id, shorten
-from bot.services.events import Attendee, EventService
-from bot.settings import Settings
-from bot.timefmt import local_iso
-from storage.db import Database
-from storage.models import Person
-from storage.models.seminars import Attendance
-from storage.repositories.seminars import AttendanceRepository
+
+# The database and the services load when a command runs, not for ``copbot --help``.
+if TYPE_CHECKING:
+    from bot.services.events import Attendee
+    from bot.settings import Settings
+    from storage.models import Person
+    from storage.models.seminars import Attendance
 
 COLUMNS = ("name", "platform", "user_id", "status", "waitlist_position", "signed_up",
            "attended")
@@ -50,6 +49,8 @@ def attendees_csv(attendees: list[Attendee], settings: Settings,
     """One row per registration; ``attended`` is how attendance was recorded (check-in,
     organiser, report) or empty.  People who came without registering follow, with an empty
     status."""
+    from bot.timefmt import local_iso
+
     how = {attendance.person_id: attendance.source for attendance, _ in came}
     registered = {attendee.person_id for attendee in attendees}
     rows: list[Sequence[Cell]] = [
@@ -64,6 +65,11 @@ def attendees_csv(attendees: list[Attendee], settings: Settings,
 
 
 async def run_export_attendees(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.errors import UserError
+    from bot.services.events import EventService
+    from storage.db import Database
+    from storage.repositories.seminars import AttendanceRepository
+
     word = str(args.event_id).removeprefix("#")
     if not is_ascii_number(word):
         print(f"{args.event_id!r} is not an event number (e.g. 12)", file=sys.stderr)

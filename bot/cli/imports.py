@@ -10,12 +10,12 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.clock import SystemClock
-from bot.importing import Importer, ImportFailed, read_rows
-from bot.settings import Settings
-from storage.db import Database
+if TYPE_CHECKING:
+    from bot.importing import Importer
+    from bot.settings import Settings
+    from storage.db import Database
 
 # kind -> "module:function" of an Importer.
 IMPORTERS: dict[str, str] = {
@@ -48,10 +48,15 @@ def load_importer(kind: str) -> Importer:
 
 async def run_import(database: Database, settings: Settings, kind: str, path: Path) -> str:
     """Validate and import ``path``; raises ImportFailed (nothing written) on any problem."""
+    from bot.clock import SystemClock
+    from bot.importing import read_rows
+    from bot.progress import terminal_track
+
     rows = read_rows(path)
     importer = load_importer(kind)
     async with database.session() as session:
-        return await importer(session, rows, settings, SystemClock().now())
+        return await importer(session, rows, settings, SystemClock().now(),
+                              track=terminal_track)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -62,6 +67,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.report is not None:
         print(f"copbot import {args.kind} takes one file", file=sys.stderr)
         return 2
+    from bot.importing import ImportFailed
+    from storage.db import Database
+
     database = Database(settings.database_url)
     try:
         await database.upgrade()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.clock import SystemClock
-from bot.settings import Settings
-from storage.db import Database
-from storage.repositories.people import OrganiserRepository
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def add_parser(subparsers: Any) -> None:
@@ -42,6 +40,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{who!r} is not platform:workspace:user (e.g. slack:T123:U456 or console::alice)",
               file=sys.stderr)
         return 2
+    from bot.clock import SystemClock
+    from storage.db import Database
+    from storage.repositories.people import OrganiserRepository
+
     database = Database(settings.database_url)
     try:
         await database.upgrade()

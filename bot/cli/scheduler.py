@@ -8,24 +8,17 @@ import argparse
 import asyncio
 import signal
 import sys
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
-from adapters.console.session import ConsoleTransport
-from bot.clock import SystemClock
-from bot.delivery import Transports
-from bot.plugins import create_transports
-from bot.scheduler.notices import NoticeSender
-from bot.scheduler.policy import SchedulePolicy
-from bot.scheduler.posts import ScheduledPosts, TickReport
-from bot.scheduler.preview import preview_tick
-from bot.scheduler.wakeup import Wakeup
-from bot.settings import Settings
-from bot.timefmt import format_datetime
-from storage.db import Database
-from storage.models.deliveries import STATUSES
-from storage.repositories.deliveries import DeliveryRepository
+# The scheduler, the database and the platform transports load when a command runs.
+if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.delivery import Transports
+    from bot.scheduler.posts import TickReport
+    from bot.settings import Settings
+    from storage.db import Database
 
 
 def add_parser(subparsers: Any) -> None:
@@ -45,13 +38,13 @@ def add_parser(subparsers: Any) -> None:
                       help="dry run as if it were this moment, e.g. 2026-12-07T09:00 (local "
                       "time in COPBOT_TIMEZONE unless an offset is given); nothing is sent "
                       "or written to the database")
-    tick.set_defaults(run=run_tick)
+    tick.set_defaults(run=run_tick, preflight=True)
 
     deliveries = subparsers.add_parser(
         "deliveries", help="list the delivery outbox",
         description="The outbox of scheduled posts, most recently due first.")
-    deliveries.add_argument("--status", choices=STATUSES, default=None,
-                            help="only deliveries with this status")
+    deliveries.add_argument("--status", default=None,
+                            help="only deliveries with this status (pending, sent, failed …)")
     deliveries.add_argument("--limit", type=int, default=50, help="at most N rows (default 50)")
     deliveries.set_defaults(run=run_deliveries)
 
@@ -60,16 +53,22 @@ def add_parser(subparsers: Any) -> None:
         description="Send scheduled posts until SIGTERM: a tick every 30 s and the weekly "
         "digest on time, and notices within a second of being queued. Any number may run, "
         "alongside copbot serve.")
-    worker.set_defaults(run=run_worker)
+    worker.set_defaults(run=run_worker, preflight=True)
 
 
 def parse_now(text: str, zone: ZoneInfo) -> datetime:
-    """ISO 8601; without an offset it is local time in ``zone``."""
-    moment = datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+    """ISO 8601, or a written date and time such as 07/12/2026 09:00 (day first, as every
+    command and import reads dates); without an offset it is local time in ``zone``."""
+    from bot.timefmt import parse_local_datetime
+
+    return parse_local_datetime(text, zone)
 
 
 def _transports(settings: Settings, database: Database, *, console: bool) -> Transports:
+    from adapters.console.session import ConsoleTransport
+    from bot.delivery import Transports
+    from bot.plugins import create_transports
+
     transports = Transports()
     for transport in create_transports(settings, database):
         transports.register(transport)
@@ -79,6 +78,8 @@ def _transports(settings: Settings, database: Database, *, console: bool) -> Tra
 
 
 def print_report(report: TickReport, settings: Settings, *, dry_run: bool = False) -> None:
+    from bot.timefmt import format_datetime
+
     words = DRY_RUN_WORDS if dry_run else {}
     for result in report.results:
         detail = f"  {result.detail}" if result.detail else ""
@@ -101,6 +102,10 @@ DRY_RUN_WORDS = {"sent": "would send", "skipped": "would skip", "failed": "would
 
 
 async def run_tick(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.scheduler.posts import ScheduledPosts
+    from storage.db import Database
+
     if args.now:
         try:
             now = parse_now(args.now, settings.zone)
@@ -124,6 +129,10 @@ async def run_tick(args: argparse.Namespace, settings: Settings) -> int:
 async def _dry_run(now: datetime, settings: Settings) -> int:
     """``tick --now``: what a tick at ``now`` would do; nothing is sent or written (not even
     migrations: a database that is not at the schema's head is refused)."""
+    from bot.scheduler.policy import SchedulePolicy
+    from bot.scheduler.preview import preview_tick
+    from storage.db import Database
+
     database = Database(settings.database_url)
     try:
         if not await database.at_head():
@@ -140,6 +149,15 @@ async def _dry_run(now: datetime, settings: Settings) -> int:
 
 
 async def run_deliveries(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.timefmt import format_datetime
+    from storage.db import Database
+    from storage.models.deliveries import STATUSES
+    from storage.repositories.deliveries import DeliveryRepository
+
+    if args.status is not None and args.status not in STATUSES:
+        print(f"argument --status: invalid choice: {args.status!r} (choose from "
+              f"{', '.join(STATUSES)})", file=sys.stderr)
+        return 2
     if args.limit < 1:
         print("--limit must be at least 1", file=sys.stderr)
         return 2
@@ -162,6 +180,12 @@ async def run_deliveries(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from bot.scheduler.notices import NoticeSender
+    from bot.scheduler.posts import ScheduledPosts
+    from bot.scheduler.wakeup import Wakeup
+    from storage.db import Database
+
     database = Database(settings.database_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -12,18 +12,16 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.clock import SystemClock
-from bot.errors import UserError
 from bot.numbers import record_id
-from bot.services.attendance import AttendanceService
-from bot.services.attendance_report import ReportUnreadable, parse_report
-from bot.settings import Settings
 from bot.spreadsheet import csv_text
-from storage.db import Database
+
+# The database and the services load when a command runs, not for ``copbot --help``.
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.settings import Settings
 
 Cell = str | int | float
 
@@ -39,6 +37,12 @@ def event_number(word: str) -> int | None:
 
 async def run_attendance_import(event_word: str, path: Path | None, settings: Settings) -> int:
     """Record who came from a Teams attendance report; lists every row matching nobody."""
+    from bot.clock import SystemClock
+    from bot.errors import UserError
+    from bot.services.attendance import AttendanceService
+    from bot.services.attendance_report import ReportUnreadable, parse_report
+    from storage.db import Database
+
     event_id = event_number(event_word)
     if event_id is None or path is None:
         print("usage: copbot import attendance <event id> FILE (e.g. copbot import attendance "
@@ -77,11 +81,14 @@ async def run_attendance_import(event_word: str, path: Path | None, settings: Se
 
 
 # ---------------------------------------------------------------------- exports
-Query = Callable[[AsyncSession, argparse.Namespace, Settings], Awaitable[tuple[str, int]]]
+Query = Callable[["AsyncSession", argparse.Namespace, "Settings"], Awaitable[tuple[str, int]]]
 
 
 async def _export(args: argparse.Namespace, settings: Settings, query: Query,
                   noun: str) -> int:
+    from bot.errors import UserError
+    from storage.db import Database
+
     database = Database(settings.database_url)
     try:
         await database.upgrade()
@@ -106,22 +113,19 @@ async def _export(args: argparse.Namespace, settings: Settings, query: Query,
 
 def add_export_parsers(kinds: Any) -> None:
     """``export feedback``, ``export topics`` and ``export learning``."""
-    # Imported here: seminar_exports uses this module's write_csv.
-    from bot.cli import seminar_exports as exports
-
     feedback = kinds.add_parser(
         "feedback", help="a seminar's feedback, one row per response",
         description="One row per response: rating (1-5), comment, and the name only when "
         "the person chose to sign their comment.")
     feedback.add_argument("event_id", help="the event number, e.g. 12")
     feedback.add_argument("--out", type=Path, default=None, help="write to FILE")
-    feedback.set_defaults(run=lambda a, s: _export(a, s, exports.feedback_rows, "responses"))
+    feedback.set_defaults(run=_export_feedback)
     topics = kinds.add_parser(
         "topics", help="suggested seminar topics with their votes",
         description="One row per topic: id, title, community, status, votes, the seminar "
         "planned for it and when it was suggested.")
     topics.add_argument("--out", type=Path, default=None, help="write to FILE")
-    topics.set_defaults(run=lambda a, s: _export(a, s, exports.topic_rows, "topics"))
+    topics.set_defaults(run=_export_topics)
     learning = kinds.add_parser(
         "learning", help="who attended which seminar, with hours (for CPD records)",
         description="One row per person and seminar attended: name, platform, user id, "
@@ -129,4 +133,23 @@ def add_export_parsers(kinds: Any) -> None:
     learning.add_argument("--year", type=int, default=None,
                           help="only seminars in this calendar year (local time)")
     learning.add_argument("--out", type=Path, default=None, help="write to FILE")
-    learning.set_defaults(run=lambda a, s: _export(a, s, exports.learning_rows, "rows"))
+    learning.set_defaults(run=_export_learning)
+
+
+# The row builders (and the database code under them) load only when an export runs.
+async def _export_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.seminar_exports import feedback_rows
+
+    return await _export(args, settings, feedback_rows, "responses")
+
+
+async def _export_topics(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.seminar_exports import topic_rows
+
+    return await _export(args, settings, topic_rows, "topics")
+
+
+async def _export_learning(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.seminar_exports import learning_rows
+
+    return await _export(args, settings, learning_rows, "rows")

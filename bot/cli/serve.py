@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.runtime import Runtime
-from bot.server import serve
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def add_parser(subparsers: Any) -> None:
@@ -20,10 +19,13 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--host", default=None, help="address to listen on (default 0.0.0.0)")
     parser.add_argument("--port", type=int, default=None,
                         help="port (default: COPBOT_PORT, else $PORT, else 3978)")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, preflight=True)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import Runtime
+    from bot.server import serve
+
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.listen_port(os.environ.get("PORT"))
     await serve(Runtime(settings), host, port)

@@ -16,10 +16,11 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.commands import Command
-from bot.settings import Settings
+if TYPE_CHECKING:
+    from bot.commands import Command
+    from bot.settings import Settings
 
 MANIFEST_VERSION = "1.22"
 SCHEMA = (f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/"

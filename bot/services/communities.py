@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.importing import ImportFailed, Row, require
+from bot.progress import Track, quietly
 from bot.settings import Settings
 from storage.models import Community
 from storage.repositories.communities import CommunityRepository
@@ -41,7 +42,8 @@ async def ensure_community(session: AsyncSession, name: str) -> tuple[Community,
 
 
 async def import_communities(
-    session: AsyncSession, rows: list[Row], settings: Settings, now: datetime
+    session: AsyncSession, rows: list[Row], settings: Settings, now: datetime, *,
+    track: Track = quietly,
 ) -> str:
     """Rows: ``slug,name`` required, ``description`` optional."""
     problems = require(rows, ["slug", "name"])
@@ -52,17 +54,21 @@ async def import_communities(
     if problems:
         raise ImportFailed(problems)
     repo = CommunityRepository(session)
-    created = updated = 0
-    for row in rows:
+    created = updated = unchanged = 0
+    for row in track(rows, "communities"):
         slug = row.get("slug").lower()
         existing = await repo.by_slug(slug)
         if existing is None:
             session.add(Community(slug=slug, name=row.get("name"),
                                   description=row.get("description")))
             created += 1
+        elif (existing.name, existing.description) == (row.get("name"),
+                                                       row.get("description")):
+            unchanged += 1
         else:
             existing.name = row.get("name")
             existing.description = row.get("description")
             updated += 1
     await session.flush()
-    return f"Imported communities: {created} created, {updated} updated."
+    return (f"Imported communities: {created} created, {updated} updated, "
+            f"{unchanged} unchanged.")

@@ -3,7 +3,8 @@
 Columns: ``title, start`` (or ``date`` + ``time``), ``duration`` (or ``end``), ``capacity``
 required; ``community, location, link, speaker, description, timezone`` and ``external_id``
 optional.  The whole file is checked before anything is written; a row with an
-``external_id`` seen before updates that event instead of adding another.  Messages to
+``external_id`` seen before updates that event instead of adding another, unless that event
+was cancelled: cancelled events are left alone (and the summary says so).  Messages to
 registrants about the changes are queued in the outbox in the import's unit of work, for a
 running ``copbot serve`` or ``copbot worker`` to send.
 """
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import InvalidFields
 from bot.importing import ImportFailed, Row
 from bot.notices import new_origin, queue_notices
+from bot.progress import Track, quietly
 from bot.services.event_fields import EventChanges, EventDraft, parse_new_event
 from bot.services.events import EventService
 from bot.settings import Settings
@@ -26,7 +28,7 @@ from storage.repositories.events import EventRepository
 
 
 async def import_events(session: AsyncSession, rows: list[Row], settings: Settings,
-                        now: datetime) -> str:
+                        now: datetime, *, track: Track = quietly) -> str:
     """Validate every row, then create or update (by ``external_id``) in one unit of work."""
     repository = CommunityRepository(session)
     await repository.ensure(settings.community_seeds())  # as on start: the file may name them
@@ -60,11 +62,15 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
     service = EventService(session, settings)
     created = updated = unchanged = promoted = queued = 0
     origin = new_origin()
-    for _row, draft in drafts:
+    left_alone: list[str] = []
+    for _row, draft in track(drafts, "events"):
         event = existing.get(draft.external_id or "")
         if event is None:
             await service.create(draft, created_by=None, now=now)
             created += 1
+            continue
+        if event.status != EVENT_SCHEDULED:  # cancelled in chat: the file does not revive it
+            left_alone.append(f"#{event.id} ({draft.external_id})")
             continue
         if _same(draft, event):
             unchanged += 1
@@ -75,6 +81,8 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
         queued += await queue_notices(session, outcome.notifications,
                                       origin=f"{origin}:{event.id}", now=now)
     summary = f"Imported events: {created} created, {updated} updated, {unchanged} unchanged."
+    if left_alone:
+        summary += (f" Left alone, because cancelled: {', '.join(left_alone)}.")
     if promoted:
         summary += f" {promoted} promoted from waitlists."
     if queued:
@@ -85,8 +93,7 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
 
 def _update_problems(row: Row, draft: EventDraft, event: Event) -> list[str]:
     if event.status != EVENT_SCHEDULED:
-        return [f"row {row.number}: event #{event.id} ({draft.external_id}) was cancelled and "
-                "cannot be updated"]
+        return []
     if draft.capacity < event.confirmed_count:
         return [f"row {row.number}: capacity: {event.confirmed_count} people are confirmed for "
                 f"#{event.id}, so capacity cannot go below {event.confirmed_count}"]

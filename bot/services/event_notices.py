@@ -44,6 +44,16 @@ def cancelled_notice(event: Event, zone: ZoneInfo) -> Reply:
     )
 
 
+def removed_notice(event: Event, status: str, zone: ZoneInfo) -> Reply:
+    what = "place" if status == "confirmed" else "place on the waitlist"
+    return Reply(
+        title=f"Your {what} was removed: {event_label(event)}",
+        text=f"An organiser removed your {what} at {event_label(event)} on "
+             f"{format_range(event.starts_at, event.ends_at, zone)}. If you think this is a "
+             "mistake, please contact the organisers.",
+    )
+
+
 def changed_notice(event: Event, changed: Sequence[str], zone: ZoneInfo, *,
                    confirmed: bool) -> Reply:
     fields = []

@@ -15,7 +15,7 @@ the caller queues them in the outbox in the same unit of work (a handler passes 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from bot.services.event_notices import (
     changed_notice,
     event_label,
     promoted_notice,
+    removed_notice,
 )
 from bot.settings import Settings
 from bot.types import ChannelRef, Notification, Reply
@@ -312,6 +313,15 @@ class EventService:
         event = await self._locked(event_id)
         return EventOutcome(event, promoted=promoted, previous_status=previous,
                             notifications=self._promotion_notices(event, promoted))
+
+    async def remove_attendee(self, event_id: int, attendee: Attendee, *,
+                              now: datetime) -> EventOutcome:
+        """An organiser takes away someone's place or waitlist place.  They are told; a
+        freed place goes to the first on the waitlist, who is told as well."""
+        outcome = await self.cancel_registration(event_id, attendee.person_id, now=now)
+        notice = removed_notice(outcome.event, attendee.status, self.settings.zone)
+        return replace(outcome, notified=(attendee,),
+                       notifications=(_to(attendee, notice), *outcome.notifications))
 
     # ---------------------------------------------------------------- internals
     async def _locked(self, event_id: int) -> Event:

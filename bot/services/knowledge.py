@@ -13,14 +13,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.knowledge_index import LibraryIndex, library_index
 from bot.settings import Settings
 from storage.models.knowledge import HELPFUL, NOT_HELPFUL, FaqEntry, QuestionLog, Resource
 from storage.repositories.knowledge import FaqRepository, QuestionLogRepository, ResourceRepository
-from storage.search.answering import Decision, decide
+
+# The index (numpy, the search engine) loads on the first search, not when the bot starts.
+if TYPE_CHECKING:
+    from bot.services.knowledge_index import LibraryIndex
+    from storage.search.answering import Decision
+
+
+async def library_index(session: AsyncSession, settings: Settings) -> LibraryIndex:
+    from bot.services.knowledge_index import library_index as current_index
+
+    return await current_index(session, settings)
 
 DID_YOU_MEAN = 3
 RELATED_RESOURCES = 3
@@ -58,6 +68,8 @@ def rank_in(index: LibraryIndex, settings: Settings, question: str, *, top: int 
             ) -> Decision:
     """The ``top`` best entries in ``index`` (score > 0), and whether to answer with the
     first at the target precision (``COPBOT_ANSWER_PRECISION``).  No database access."""
+    from storage.search.answering import decide
+
     return decide(index.faq, question, settings.answer_precision, limit=top)
 
 

@@ -17,13 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import InvalidFields
 from bot.links import link_problem
 from bot.services.communities import ensure_community, resolve_community
-from bot.services.knowledge_index import (
-    SEMANTIC,
-    analyzer_for,
-    engine_kind,
-    entry_vectors,
-    faq_text,
-)
 from bot.settings import Settings
 from bot.timefmt import parse_date
 from storage.models.knowledge import PUBLISHED, RESOURCE_TYPES, FaqEntry, Resource
@@ -223,6 +216,14 @@ def new_resource(fields: ResourceFields, community: int | None, person_id: int |
 async def library_changed(session: AsyncSession, settings: Settings,
                           entries: Sequence[FaqEntry] = ()) -> None:
     """Call after writing: flushes, marks the index stale and stores new embeddings."""
+    from bot.services.knowledge_index import (
+        SEMANTIC,
+        analyzer_for,
+        engine_kind,
+        entry_vectors,
+        faq_text,
+    )
+
     await session.flush()
     await SearchRevisionRepository(session).bump()
     if entries and engine_kind(settings) == SEMANTIC:

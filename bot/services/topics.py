@@ -16,14 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import NotFound, UserError
 from bot.services.communities import resolve_community
 from bot.services.events import EventService
-from bot.services.knowledge_index import analyzer_for
 from bot.settings import Settings
 from storage.models import Community, Person
 from storage.models.events import EVENT_CANCELLED, Event
 from storage.models.seminars import TOPIC_CLOSED, TOPIC_OPEN, TOPIC_PLANNED, Topic
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.seminars import TopicRepository
-from storage.search.engine import FaqSearch, FaqText
 
 TITLE_LIMIT = 300
 SIMILAR_SHOWN = 3
@@ -90,6 +88,10 @@ class TopicService:
         if not open_topics:
             return []
         by_id = {topic.id: (topic, votes) for topic, votes in open_topics}
+        # The search engine (and numpy) load on first use, not when the bot starts.
+        from bot.services.knowledge_index import analyzer_for
+        from storage.search.engine import FaqSearch, FaqText
+
         search = FaqSearch(analyzer_for(self.settings),
                            [FaqText(topic.id, topic.title, "") for topic, _ in open_topics])
         hits = search.rank(title, limit=SIMILAR_SHOWN)

@@ -174,6 +174,34 @@ class QuestionLogRepository:
         return [(log, entry_id) for log, entry_id in result.all()]
 
 
+    async def recent(self, limit: int) -> Sequence[QuestionLog]:
+        """The latest ``limit`` questions, newest first."""
+        result = await self.session.execute(
+            select(QuestionLog).order_by(QuestionLog.asked_at.desc(), QuestionLog.id.desc())
+            .limit(limit))
+        return result.scalars().all()
+
+    async def escalation_progress(self, ids: Iterable[int],
+                                  ) -> dict[int, tuple[str, str | None]]:
+        """Question id → (its escalation's status, the status of the FAQ entry made from its
+        accepted answer, if any), for the questions among ``ids`` that were escalated."""
+        wanted = sorted(set(ids))
+        progress: dict[int, tuple[str, str | None]] = {}
+        for start in range(0, len(wanted), 500):  # keep IN lists short
+            chunk = wanted[start:start + 500]
+            rows = await self.session.execute(
+                select(Escalation.question_id, Escalation.status, FaqEntry.status)
+                .outerjoin(NetworkAnswer, (NetworkAnswer.escalation_id == Escalation.id)
+                           & NetworkAnswer.accepted.is_(True))
+                .outerjoin(FaqEntry, FaqEntry.id == NetworkAnswer.faq_entry_id)
+                .where(Escalation.question_id.in_(chunk)))
+            for question_id, status, entry_status in rows.all():
+                known = progress.get(question_id)
+                if known is None or known[1] is None:
+                    progress[question_id] = (status, entry_status)
+        return progress
+
+
 class SearchRevisionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -56,6 +56,29 @@ class PeopleRepository:
             ).execution_options(populate_existing=True)
         )
         return result.scalar_one_or_none()
+
+
+    async def names_for_keys(self, keys: Iterable[str]) -> dict[str, str]:
+        """``platform:workspace:user`` keys of people the bot knows → their display names
+        (the user id when they have none).  Keys of unknown people and other text are left
+        out."""
+        names: dict[str, str] = {}
+        for key in set(keys):
+            parts = split_person_key(key)
+            if parts is None:
+                continue
+            person = await self.find(*parts)
+            if person is not None:
+                names[key] = person.display_name or person.user_id
+        return names
+
+
+def split_person_key(key: str) -> tuple[str, str, str] | None:
+    """``slack:T1:U2`` → ("slack", "T1", "U2"); None when ``key`` is not a person key."""
+    parts = key.strip().split(":", 2)
+    if len(parts) != 3 or not parts[0] or not parts[2] or " " in parts[0]:
+        return None
+    return parts[0], parts[1], parts[2]
 
 
 class OrganiserRepository:

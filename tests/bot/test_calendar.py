@@ -97,7 +97,7 @@ async def test_feeds_list_upcoming_events_without_joining_links(bot: TestBot,
     await add(bot, start="2026-12-04 10:00")  # past by the time the feed is read
     bot.clock.set(datetime(2026, 12, 5, tzinfo=UTC))
     cancelled = await add(bot, start="2026-12-12 10:00")
-    await bot.say(f"event cancel {cancelled}", as_="olive")
+    await bot.say(f"event cancel {cancelled} confirm", as_="olive")
     status, content_type, body = await fetch(f"{feeds}/calendar.ics")
     assert status == 200 and content_type.startswith("text/calendar")
     assert b"meet.example" not in body

@@ -104,8 +104,8 @@ def test_import_checks_the_whole_file_then_updates_by_external_id(workdir: Path)
     bad.write_text(IMPORT.format(day=day) + "x-1,,yesterday,0,lots,astrology,ftp://x,\n")
     result = run(["import", "events", str(bad)], workdir)
     assert result.returncode == 1
-    for problem in ("row 3: title: missing", "row 3: start:", "row 3: duration:",
-                    "row 3: capacity:", "row 3: community:", "row 3: link:"):
+    for problem in ("row 4: title: missing", "row 4: start:", "row 4: duration:",
+                    "row 4: capacity:", "row 4: community:", "row 4: link:"):
         assert problem in result.stderr, result.stderr
     [listing] = chat(workdir, "alice", "events")
     assert "No events" in listing

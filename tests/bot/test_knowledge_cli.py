@@ -33,7 +33,7 @@ def workdir(tmp_path: Path, database_url: str) -> Path:
     (tmp_path / "faq.csv").write_text(FAQ)
     imported = run(["import", "faq", "faq.csv"], tmp_path)
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.startswith("Imported FAQ entries: 3 created, 0 updated.")
+    assert imported.stdout.startswith("Imported FAQ entries: 3 created, 0 updated, 0 unchanged.")
     return tmp_path
 
 
@@ -73,12 +73,13 @@ def test_chat_questions_show_in_the_report(workdir: Path) -> None:
     first, second, totals = report.stdout.splitlines()
     assert first.startswith("Q1\t") and "answered F1" in first and "\thelpful\t" in first
     assert second.startswith("Q2\t") and "unanswered" in second
-    assert totals == "2 questions: 1 answered, 1 unanswered; feedback 1 helpful, 0 not helpful."
+    assert totals == ("2 questions: 1 answered, 1 unanswered (1 open, 0 escalated, 1 answered, "
+                      "0 published); feedback 1 helpful, 0 not helpful.")
     unanswered = run(["report", "questions", "--unanswered"], workdir).stdout.splitlines()
     assert [line.split("\t")[0] for line in unanswered[:-1]] == ["Q2"]
     future = run(["report", "questions", "--since", "2999-01-01"], workdir).stdout
-    assert future.strip() == ("0 questions: 0 answered, 0 unanswered; feedback 0 helpful, "
-                              "0 not helpful.")
+    assert future.strip() == ("0 questions: 0 answered, 0 unanswered (0 open, 0 escalated, "
+                              "0 answered, 0 published); feedback 0 helpful, 0 not helpful.")
     bad = run(["report", "questions", "--since", "yesterday"], workdir)
     assert bad.returncode == 2 and "not a date" in bad.stderr
 
@@ -87,4 +88,4 @@ def test_import_problems_are_listed_and_nothing_is_written(workdir: Path) -> Non
     (workdir / "bad.csv").write_text("external_id,question,answer\nx,Only a question?,\n")
     result = run(["import", "faq", "bad.csv"], workdir)
     assert result.returncode == 1
-    assert "row 1: missing answer" in result.stderr
+    assert "row 2: missing answer" in result.stderr

@@ -45,7 +45,8 @@ async def test_faq_import_creates_entries_and_missing_communities(
     path = tmp_path / "faq.csv"
     path.write_text(FAQ_CSV)
     summary = await run_import(database, settings, "faq", path)
-    assert summary == ("Imported FAQ entries: 2 created, 0 updated. New communities created: "
+    assert summary == ("Imported FAQ entries: 2 created, 0 updated, 0 unchanged. New communities "
+                       "created: "
                        "Analysis, Improvement Science.")
     entries = await _entries(database)
     hes = entries["hes-1"]
@@ -64,7 +65,7 @@ async def test_reimport_updates_by_external_id(database: Database, settings: Set
     await run_import(database, settings, "faq", path)
     path.write_text(FAQ_CSV.replace("Apply through DARS.", "Ask the DSCRO."))
     summary = await run_import(database, settings, "faq", path)
-    assert summary == "Imported FAQ entries: 0 created, 2 updated."
+    assert summary == "Imported FAQ entries: 0 created, 1 updated, 1 unchanged."
     assert (await _entries(database))["hes-1"].answer == "Ask the DSCRO."
     assert await _count(database, FaqEntry) == 2
 
@@ -81,10 +82,11 @@ async def test_a_bad_file_lists_every_problem_and_writes_nothing(
     with pytest.raises(ImportFailed) as failed:
         await run_import(database, settings, "faq", path)
     problems = failed.value.problems
-    assert "row 2: missing answer" in problems
-    assert any(p.startswith("row 3: url:") for p in problems)
-    assert any(p.startswith("row 1: external_id 'ok-1' appears more than once") for p in problems)
-    assert any(p.startswith("row 4: external_id 'ok-1'") for p in problems)
+    # Numbered as a spreadsheet shows them: the header is row 1.
+    assert "row 3: missing answer" in problems
+    assert any(p.startswith("row 4: url:") for p in problems)
+    assert any(p.startswith("row 2: external_id 'ok-1' appears more than once") for p in problems)
+    assert any(p.startswith("row 5: external_id 'ok-1'") for p in problems)
     assert await _count(database, FaqEntry) == 0
     async with database.session() as session:
         assert await session.scalar(select(Community).where(
@@ -117,7 +119,8 @@ async def test_resources_import_from_yaml(database: Database, settings: Settings
     type: dataset
 """)
     summary = await run_import(database, settings, "resources", path)
-    assert summary == ("Imported resources: 2 created, 0 updated. New community created: "
+    assert summary == ("Imported resources: 2 created, 0 updated, 0 unchanged. New community "
+                       "created: "
                        "evaluation.")
     async with database.session() as session:
         mdc = await session.scalar(select(Resource).where(Resource.external_id == "mdc"))
@@ -133,7 +136,7 @@ async def test_resources_import_validates_type_and_date(database: Database, sett
     with pytest.raises(ImportFailed) as failed:
         await run_import(database, settings, "resources", path)
     problems = failed.value.problems
-    assert "row 2: missing title" in problems
-    assert any(p.startswith("row 1: type: 'podcast' is not one of guide,") for p in problems)
-    assert any(p.startswith("row 1: published:") for p in problems)
+    assert "row 3: missing title" in problems
+    assert any(p.startswith("row 2: type: 'podcast' is not one of guide,") for p in problems)
+    assert any(p.startswith("row 2: published:") for p in problems)
     assert await _count(database, Resource) == 0

@@ -197,9 +197,9 @@ async def test_cancelling_an_event_tells_every_registrant_once(bot: TestBot) -> 
     event = await add_event(bot, capacity=1)
     for who in ("alice", "bob"):
         await bot.say(f"signup {event}", as_=who)
-    reply = await bot.say(f"event cancel {event}", as_="olive")
+    reply = await bot.say(f"event cancel {event} confirm", as_="olive")
     assert "2 registered people were told" in reply.text
-    again = await bot.say(f"event cancel {event}", as_="olive")
+    again = await bot.say(f"event cancel {event} confirm", as_="olive")
     assert "already cancelled" in again.text
     for who in ("alice", "bob"):
         [notice] = bot.notifications_to(who)
