@@ -7,19 +7,23 @@ form arrives as the same command with ``date=… time=…`` and the other inputs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import InvalidFields, UsageError
 from bot.services.event_fields import parse_event_changes, parse_new_event
 from bot.services.event_notices import event_label
-from bot.services.events import CONFIRMED, EventService
+from bot.services.events import CONFIRMED, Attendee, EventService
 from bot.timefmt import format_datetime, format_duration, format_range
 from bot.types import Button, ChannelRef, Field, Form, FormInput, Notification, Reply
 from handlers.event_cards import event_card, event_id_from
 from storage.models import Community
 from storage.models.events import Event
 from storage.repositories.communities import CommunityRepository
+
+# Names shown in chat before the roster points to the CSV export.
+ROSTER_PAGE = 50
 
 ADD_USAGE = ('event add title="…" start="YYYY-MM-DD HH:MM" duration=90m capacity=30 '
              '[community=…] [location=…] [link=https://…] [speaker="…"] [description="…"]')
@@ -37,10 +41,9 @@ def _relay(ctx: Context, notifications: Sequence[Notification]) -> int:
     return relayed
 
 
-def event_form(communities: list[Community], *, ctx: Context, event: Event | None = None,
+def event_form(communities: list[Community], *, zone: ZoneInfo, event: Event | None = None,
                ) -> Form:
-    """The add/edit form: inputs named like the command's fields."""
-    zone = ctx.settings.zone
+    """The add/edit form: inputs named like the command's fields (times in ``zone``)."""
     local = event.starts_at.astimezone(zone) if event else None
 
     def value(text: str) -> str:
@@ -80,7 +83,7 @@ async def add_event(ctx: Context, args: Args) -> Reply:
     communities = list(await CommunityRepository(ctx.session).list())
     if not args.named and not args.positional:
         return Reply(text="Fill in the form, or type it in one line:\n" + ADD_USAGE,
-                     form=event_form(communities, ctx=ctx))
+                     form=event_form(communities, zone=ctx.settings.zone))
     problems: dict[str, str] = {}
     if args.positional:
         problems["fields"] = (f"“{' '.join(args.positional)}” is not name=value; write e.g. "
@@ -113,7 +116,7 @@ async def edit_event(ctx: Context, args: Args) -> Reply:
     if not args.named:
         return Reply(text=f"Change what you need and save, or type e.g. event edit {event.id} "
                           'capacity=40 start="2026-12-03 15:00"',
-                     form=event_form(communities, ctx=ctx, event=event))
+                     form=event_form(communities, zone=ctx.settings.zone, event=event))
     changes = parse_event_changes(args.named, event, communities=communities,
                                   default_zone=ctx.settings.zone, now=ctx.now())
     outcome = await events.update(event_id, changes, now=ctx.now())
@@ -161,21 +164,35 @@ async def attendees(ctx: Context, args: Args) -> Reply:
     events = EventService(ctx.session, ctx.settings)
     event = await events.get(event_id)
     roster = await events.attendees(event_id)
-    zone = ctx.settings.zone
+    return roster_reply(event, roster, ctx.settings.zone)
+
+
+def roster_reply(event: Event, roster: Sequence[Attendee], zone: ZoneInfo) -> Reply:
+    """Who has a place and who waits: one page of names, then the CSV export."""
     confirmed = [a for a in roster if a.status == CONFIRMED]
     waiting = [a for a in roster if a.status != CONFIRMED]
+    export = f"copbot export attendees {event.id} --format csv"
+
+    def line(number: int | None, a: Attendee) -> str:
+        return (f"  {number}. {a.name} ({a.person.platform}) — signed up "
+                f"{format_datetime(a.signed_up_at, zone)}")
+
+    # A chat message holds one page of names; the whole roster is a spreadsheet away.
+    room = ROSTER_PAGE
     lines = [f"Confirmed ({len(confirmed)} of {event.capacity}):"]
-    lines += [f"  {n}. {a.name} ({a.person.platform}) — signed up "
-              f"{format_datetime(a.signed_up_at, zone)}" for n, a in enumerate(confirmed, 1)]
+    lines += [line(n, a) for n, a in enumerate(confirmed[:room], 1)]
     if not confirmed:
         lines.append("  nobody yet")
+    room -= min(room, len(confirmed))
     lines.append(f"Waitlist ({len(waiting)}):")
-    lines += [f"  {a.position}. {a.name} ({a.person.platform}) — signed up "
-              f"{format_datetime(a.signed_up_at, zone)}" for a in waiting]
+    lines += [line(a.position, a) for a in waiting[:room]]
     if not waiting:
         lines.append("  nobody waiting")
+    hidden = len(roster) - min(len(roster), ROSTER_PAGE)
+    footer = (f"…and {hidden} more: the whole list is in {export}" if hidden
+              else f"For a spreadsheet: {export}")
     return Reply(title=f"Attendees of {event_label(event)}", text="\n".join(lines),
-                 footer=f"For a spreadsheet: copbot export attendees {event.id} --format csv")
+                 footer=footer)
 
 
 def register(registry: CommandRegistry) -> None:

@@ -12,7 +12,7 @@ from bot.errors import UsageError
 from bot.services.event_notices import event_label, where
 from bot.services.events import CONFIRMED, WAITLISTED, MemberStatus
 from bot.timefmt import format_range
-from bot.types import Button, Field, Item, Reply
+from bot.types import Button, Field, Item, Link, Reply
 from storage.models import Community
 from storage.models.events import EVENT_CANCELLED, Event
 
@@ -64,17 +64,30 @@ def member_buttons(event: Event, status: MemberStatus | None, now: datetime,
 
 def event_item(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberStatus | None,
                waiting: int, community: Community | None) -> Item:
-    """One event in a list."""
-    fields = [Field("When", format_range(event.starts_at, event.ends_at, zone)),
-              Field("Where", where(event))]
+    """One event in a list, in three lines: number and title; when and where; places (and
+    the person's own status) with one button.  ``event <id>`` has the details."""
+    place = [format_range(event.starts_at, event.ends_at, zone), where(event)]
     if community is not None:
-        fields.append(Field("Community", community.name))
-    fields.append(Field("Places", places(event, waiting)))
+        place.append(community.name)
+    state = [places(event, waiting)]
     if status is not None:
-        fields.append(Field("You", status_text(status)))
-    return Item(title=event_label(event), text=event.speaker and f"with {event.speaker}",
-                fields=tuple(fields),
-                buttons=member_buttons(event, status, now, details=True))
+        state.append(status_text(status))
+    buttons = member_buttons(event, status, now)
+    if status is not None or not buttons:
+        buttons = (Button("Details", "event", str(event.id)),)
+    return Item(title=event_label(event), text=f"{' · '.join(place)}\n{' · '.join(state)}",
+                buttons=buttons[:1])
+
+
+def my_event_item(event: Event, status: MemberStatus, *, zone: ZoneInfo,
+                  now: datetime) -> Item:
+    """One of the person's own events: title; when and where; their status, with a Join
+    link (people with a place) and their buttons."""
+    when = f"{format_range(event.starts_at, event.ends_at, zone)} · {where(event)}"
+    join = (Link(event.join_link, "Join") if status.status == CONFIRMED and event.join_link
+            else None)
+    return Item(title=event_label(event), text=f"{when}\n{status_text(status)}", link=join,
+                buttons=member_buttons(event, status, now))
 
 
 def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberStatus | None,

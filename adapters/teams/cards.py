@@ -16,16 +16,30 @@ be shown on the same card without the server remembering anything.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from bot.form_notes import too_long_note
 from bot.types import Button, Field, Form, FormInput, Item, Link, Person, Reply
 
 PLATFORM = "teams"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 VERSION = "1.5"
+
+# Every activity stays within 40 KB measured as UTF-16 JSON (the strictest limit Teams has
+# documented); the card gets what is left after the activity's envelope (ids, service URL,
+# summary and the conversation reference, which the SDK adds).
+ACTIVITY_BUDGET = 40_000
+CARD_BUDGET = ACTIVITY_BUDGET - 6_000
+# Texts shortened when a card is over budget (characters).
+TITLE_TEXT = 200
+LONG_TEXT = 6000
+ITEM_TEXT = 400
+FIELD_TEXT = 500
 
 ACTION_KEY = "action_id"
 VALUE_KEY = "value"
@@ -76,6 +90,18 @@ def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
     — the only ``<at>`` tags a card ever holds; anyone else is named.  In a ``shared``
     conversation (a channel or group chat) buttons never replace the card, which everyone
     sees: the answer to one person's press comes as a new message."""
+    content = _render(reply, resubmit=resubmit, workspace=workspace, shared=shared)
+    if utf16_size(content) <= CARD_BUDGET:
+        return content
+    return _fit(reply, resubmit=resubmit, workspace=workspace, shared=shared)
+
+
+def utf16_size(value: object) -> int:
+    """Bytes of ``value`` as JSON in UTF-16, the way Teams measures a message."""
+    return len(json.dumps(value, ensure_ascii=False).encode("utf-16-le"))
+
+
+def _render(reply: Reply, *, resubmit: Form | None, workspace: str, shared: bool) -> Json:
     form = reply.form or (resubmit if reply.field_errors else None)
     body: list[Json] = []
     if reply.title:
@@ -103,6 +129,72 @@ def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
     if entities:
         content["msteams"] = {"entities": entities}
     return content
+
+
+def _fit(reply: Reply, *, resubmit: Form | None, workspace: str, shared: bool) -> Json:
+    """A card over budget, made to fit: long texts are shortened first, then items are
+    left off the end (with "…and N more"), then the main text is shortened further."""
+    def render(candidate: Reply) -> Json:
+        return _render(candidate, resubmit=resubmit, workspace=workspace, shared=shared)
+
+    def fits(candidate: Reply) -> bool:
+        return utf16_size(render(candidate)) <= CARD_BUDGET
+
+    reply = replace(
+        reply, title=shorten(reply.title or "", TITLE_TEXT) or None,
+        text=shorten(reply.text, LONG_TEXT),
+        fields=tuple(_short_field(f) for f in reply.fields),
+        items=tuple(_short_item(item) for item in reply.items))
+    if fits(reply):
+        return render(reply)
+    if reply.items:
+        # The most items that fit (at least none): fewer items never make a card bigger.
+        low, high = 0, len(reply.items) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(_first_items(reply, middle)):
+                low = middle
+            else:
+                high = middle - 1
+        reply = _first_items(reply, low)
+        if fits(reply):
+            return render(reply)
+    low, high = 0, len(reply.text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(replace(reply, text=shorten(reply.text, middle))):
+            low = middle
+        else:
+            high = middle - 1
+    return render(replace(reply, text=shorten(reply.text, low)))
+
+
+def _first_items(reply: Reply, count: int) -> Reply:
+    hidden = len(reply.items) - count
+    note = f"…and {hidden} more not shown here." if hidden else ""
+    return replace(reply, items=reply.items[:count],
+                   footer=" ".join(part for part in (note, reply.footer) if part))
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word end to about ``limit`` characters, marked "…(shortened)"."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return f"{cut.rstrip()} …(shortened)"
+
+
+def _short_field(field: Field) -> Field:
+    return Field(shorten(field.label, TITLE_TEXT), shorten(field.value, FIELD_TEXT))
+
+
+def _short_item(item: Item) -> Item:
+    return replace(item, title=shorten(item.title, TITLE_TEXT),
+                   text=shorten(item.text, ITEM_TEXT),
+                   fields=tuple(_short_field(f) for f in item.fields))
 
 
 def is_plain(reply: Reply) -> bool:
@@ -208,11 +300,23 @@ _INPUT_TYPES = {"text": "Input.Text", "multiline": "Input.Text", "url": "Input.T
                 "choice": "Input.ChoiceSet"}
 
 
+# A longer value is not put in an input (it would take the card past its size budget);
+# the form leaves that field out, so saving keeps it as it is.
+INPUT_TEXT = 4000
+
+
+def _shown(spec: FormInput) -> bool:
+    return len(spec.value) <= INPUT_TEXT
+
+
 def _form_body(form: Form, errors: Mapping[str, str]) -> list[Json]:
     body: list[Json] = []
     if form.title:
         body.append(_text(form.title, weight="Bolder", spacing="Medium"))
     for spec in form.inputs:
+        if not _shown(spec):
+            body.append(_text(too_long_note(form, spec, INPUT_TEXT), subtle=True))
+            continue
         body.append(_input(spec, errors.get(spec.name)))
         if spec.name in errors:
             body.append(_text(errors[spec.name], color="Attention", spacing="None"))
@@ -227,7 +331,11 @@ def _input(spec: FormInput, error: str | None) -> Json:
         element["errorMessage"] = f"{spec.label} is required"
     if spec.placeholder:
         element["placeholder"] = spec.placeholder
-    if spec.value:
+    if spec.kind == "number":
+        number = _number(spec.value)
+        if number is not None:
+            element["value"] = number  # Input.Number takes a number, not a string
+    elif spec.value:
         element["value"] = spec.value
     if spec.kind == "multiline":
         element["isMultiline"] = True
@@ -239,6 +347,16 @@ def _input(spec: FormInput, error: str | None) -> Json:
     if error:
         element["errorMessage"] = error
     return element
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(value) if value.is_integer() and "." not in text else value
 
 
 def _submit(form: Form) -> Json:
@@ -253,7 +371,7 @@ def form_spec(form: Form) -> Json:
     return {"title": form.title, "submit": form.submit_label, "inputs": [
         {"name": i.name, "label": i.label, "kind": i.kind, "required": i.required,
          "placeholder": i.placeholder, "choices": [list(c) for c in i.choices]}
-        for i in form.inputs]}
+        for i in form.inputs if _shown(i)]}
 
 
 def form_from_spec(action_id: str, value: str, spec: object,

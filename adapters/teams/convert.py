@@ -36,6 +36,10 @@ from storage.repositories.conversations import ConversationRecord
 PLATFORM = cards.PLATFORM
 CARD_ACTION_INVOKE = "adaptiveCard/action"
 
+# A one-line answer sent as plain text; longer ones are shortened to stay within the
+# activity budget (escaping can double the length).
+PLAIN_TEXT = 8000
+
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 _THREAD = ";messageid="
 
@@ -198,7 +202,8 @@ def to_activity(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
     """A message activity for tenant ``workspace`` (``shared``: a channel or group chat):
     plain text where a card adds nothing, else one Adaptive Card."""
     if cards.is_plain(reply):
-        return Activity(type=ActivityTypes.message, text=cards.escape_markdown(reply.text),
+        return Activity(type=ActivityTypes.message,
+                        text=cards.escape_markdown(cards.shorten(reply.text, PLAIN_TEXT)),
                         text_format="markdown")
     content = cards.render_card(reply, resubmit=resubmit, workspace=workspace, shared=shared)
     activity = Activity(type=ActivityTypes.message, attachments=[

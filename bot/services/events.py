@@ -110,18 +110,23 @@ class EventService:
             raise NotFound(f"There is no event #{event_id}. Type events to see what's on.")
         return event
 
+    def window_end(self, now: datetime, within: timedelta | None = None) -> datetime:
+        """Where the default list of upcoming events stops (``events_window_days``)."""
+        return now + (within or timedelta(days=self.settings.events_window_days))
+
     async def upcoming(self, now: datetime, *, community_id: int | None = None,
                        within: timedelta | None = None, limit: int | None = None,
-                       ) -> list[Event]:
+                       everything: bool = False) -> list[Event]:
         """Scheduled events starting from ``now`` to ``now + within`` (default: the
-        ``events_window_days`` setting), soonest first."""
-        until = now + (within or timedelta(days=self.settings.events_window_days))
+        ``events_window_days`` setting; ``everything``: no end), soonest first."""
+        until = None if everything else self.window_end(now, within)
         return list(await self.events.upcoming(now, until, community_id=community_id,
                                                limit=limit))
 
     async def count_upcoming(self, now: datetime, *, community_id: int | None = None,
-                             within: timedelta | None = None) -> int:
-        until = now + (within or timedelta(days=self.settings.events_window_days))
+                             within: timedelta | None = None, everything: bool = False,
+                             ) -> int:
+        until = None if everything else self.window_end(now, within)
         return await self.events.count_upcoming(now, until, community_id=community_id)
 
     async def member_statuses(self, person_id: int,

@@ -204,7 +204,7 @@ def test_form_becomes_an_input_card() -> None:
         "Input.ChoiceSet", "Input.Text"]
     assert inputs["title"]["isRequired"] is True and inputs["title"]["label"] == "Title"
     assert inputs["about"]["isMultiline"] is True
-    assert inputs["capacity"]["value"] == "30"
+    assert inputs["capacity"]["value"] == 30  # a number: Input.Number refuses "30"
     assert inputs["link"]["style"] == "Url"
     assert inputs["community"]["choices"] == [{"title": "Analysis", "value": "analysis"},
                                               {"title": "Evidence", "value": "evidence"}]
