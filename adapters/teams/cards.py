@@ -40,6 +40,7 @@ TITLE_TEXT = 200
 LONG_TEXT = 6000
 ITEM_TEXT = 400
 FIELD_TEXT = 500
+CHOICE_TEXT = 40
 
 ACTION_KEY = "action_id"
 VALUE_KEY = "value"
@@ -144,7 +145,9 @@ def _fit(reply: Reply, *, resubmit: Form | None, workspace: str, shared: bool) -
         reply, title=shorten(reply.title or "", TITLE_TEXT) or None,
         text=shorten(reply.text, LONG_TEXT),
         fields=tuple(_short_field(f) for f in reply.fields),
-        items=tuple(_short_item(item) for item in reply.items))
+        items=tuple(_short_item(item) for item in reply.items),
+        form=reply.form and _short_form(reply.form))
+    resubmit = resubmit and _short_form(resubmit)
     if fits(reply):
         return render(reply)
     if reply.items:
@@ -166,7 +169,23 @@ def _fit(reply: Reply, *, resubmit: Form | None, workspace: str, shared: bool) -
             low = middle
         else:
             high = middle - 1
-    return render(replace(reply, text=shorten(reply.text, low)))
+    shortest = replace(reply, text=shorten(reply.text, low))
+    if fits(shortest):
+        return render(shortest)
+    # Still too big (a form with a very long list of choices): say so rather than send a
+    # card Teams would refuse.
+    typed = f" Type {reply.form.action_id} with name=value fields instead." if reply.form else ""
+    return render(Reply(title=reply.title, text=shorten(reply.text, ITEM_TEXT) + (
+        "\n" if reply.text else "") + "The rest of this reply is too long for a Teams card."
+        + typed, buttons=reply.buttons[:5]))
+
+
+def _short_form(form: Form) -> Form:
+    """Choice labels shortened (a long list of long names is shown, and carried in the
+    submit data, twice)."""
+    return replace(form, inputs=tuple(
+        replace(i, choices=tuple((v, shorten(label, CHOICE_TEXT)) for v, label in i.choices))
+        for i in form.inputs))
 
 
 def _first_items(reply: Reply, count: int) -> Reply:
