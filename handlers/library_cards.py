@@ -10,6 +10,8 @@ from bot.types import Button, Field, Item, Link, Reply
 from storage.models import Community
 from storage.models.knowledge import FaqEntry, Resource
 
+SUMMARY_TEXT = 120
+
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
@@ -60,15 +62,31 @@ def entry_card(entry: FaqEntry, community: Community | None, *, organiser: bool 
 
 
 def resource_item(resource: Resource, community: Community | None) -> Item:
-    fields = [Field("Type", resource.type)]
+    """One resource in two lines: its title (with the Open link); type, community, date and
+    the start of its summary."""
+    about = [resource.type]
     if community is not None:
-        fields.append(Field("Community", community.name))
+        about.append(community.name)
     if resource.published is not None:
-        fields.append(Field("Published", day(resource.published)))
-    if resource.tags:
-        fields.append(Field("Tags", ", ".join(resource.tags)))
-    return Item(title=resource.title, text=resource.summary, fields=tuple(fields),
-                link=Link(resource.url, "Open"))
+        about.append(day(resource.published))
+    summary = first_words(resource.summary, SUMMARY_TEXT)
+    line = " · ".join(about) + (f" — {summary}" if summary else "")
+    return Item(title=resource.title, text=line, link=Link(resource.url, "Open"))
+
+
+def related_item(resource: Resource) -> Item:
+    """A related resource under an answer: one line, its title and link."""
+    return Item(title=resource.title, link=Link(resource.url, "Open"))
+
+
+def first_words(text: str, limit: int) -> str:
+    """The first line of ``text``, cut at a word end to at most ``limit`` characters."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.") + "…"
 
 
 def answer_reply(answer: Answer, communities: dict[int, Community]) -> Reply:
@@ -78,12 +96,12 @@ def answer_reply(answer: Answer, communities: dict[int, Community]) -> Reply:
     best = answer.ranked.best
     if answer.ranked.answered and best is not None:
         entry = best.entry
-        card = entry_card(entry, communities.get(entry.community_id or 0))
-        related = tuple(resource_item(r, communities.get(r.community_id or 0))
-                        for r in answer.related)
+        source = "Source" + (f" (reviewed {day(entry.last_reviewed)})"
+                             if entry.last_reviewed is not None else "")
         return Reply(
-            title=card.title, text=card.text, fields=card.fields, link=card.link,
-            items=related,
+            title=entry.question, text=plain_answer(entry.answer),
+            link=Link(entry.url, source) if entry.url else None,
+            items=tuple(related_item(r) for r in answer.related),
             footer=f"Was this helpful? ({log.public_id})",
             buttons=(Button("Yes, thanks", "feedback", f"{log.public_id} yes", "primary"),
                      Button("No", "feedback", f"{log.public_id} no")),

@@ -216,11 +216,12 @@ def to_blocks(reply: Reply, *, workspace: str | None = None) -> list[dict[str, A
 
 
 def _item(item: Item, index: int) -> list[dict[str, Any]]:
-    lines = [f"*{escape(item.title)}*"]
+    title = f"*{escape(item.title)}*"
+    if item.link is not None:  # on the title's line: a list entry stays short
+        title += f" · {link(item.link)}"
+    lines = [title]
     if item.text:
         lines.append(escape(item.text))
-    if item.link is not None:
-        lines.append(link(item.link))
     section = _section("\n".join(lines))
     fields = [_field(f) for f in item.fields[:FIELDS_PER_SECTION]]
     if fields:

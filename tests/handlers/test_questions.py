@@ -32,7 +32,8 @@ async def test_a_question_gets_the_answer_its_source_and_feedback_buttons(bot: T
     assert "Apply through DARS with your IG lead. See the guide (https://digital.nhs.uk/dars)." \
         == reply.text  # the markdown subset, as plain text
     assert reply.link is not None and reply.link.url == HES["url"]
-    assert ("Last reviewed", "30 June 2026") in [(f.label, f.value) for f in reply.fields]
+    assert reply.link.label == "Source (reviewed 30 June 2026)"
+    assert not reply.fields  # the rest is in faq F1: an answer stays short
     assert reply.footer == "Was this helpful? (Q1)"
     assert [(b.action_id, b.value) for b in reply.buttons] == [("feedback", "Q1 yes"),
                                                               ("feedback", "Q1 no")]
