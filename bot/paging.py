@@ -15,17 +15,12 @@ from typing import Generic, TypeVar
 
 from bot.errors import UsageError
 from bot.types import Button
+from bot.wording import plural
 
 T = TypeVar("T")
 
 PAGE_SIZE = 10
 _PAGE = re.compile(r"(?:^|\s)page\s+(\S+)\s*$", re.IGNORECASE)
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 place``, ``2 places``, ``0 places`` (``plural_form`` for irregular words)."""
-    word = singular if count == 1 else (plural_form or f"{singular}s")
-    return f"{count} {word}"
 
 
 def split_page(raw: str) -> tuple[str, int]:

@@ -17,6 +17,7 @@ from bot.services.event_notices import event_label
 from bot.services.events import CONFIRMED, Attendee, EventService
 from bot.timefmt import format_datetime, format_duration, format_range
 from bot.types import Button, ChannelRef, Field, Form, FormInput, Notification, Reply
+from bot.wording import plural, sentence
 from handlers.event_cards import event_card, event_id_from
 from storage.models import Community
 from storage.models.events import Event
@@ -79,6 +80,15 @@ def event_form(communities: list[Community], *, zone: ZoneInfo, event: Event | N
                 submit_label="Save changes", value=str(event.id))
 
 
+def _named(ctx: Context, problems: InvalidFields) -> InvalidFields:
+    """Problems with a submitted form are named by the labels it shows (typed commands keep
+    the names that were typed)."""
+    if not ctx.incoming.form:
+        return problems
+    labels = {i.name: i.label for i in event_form([], zone=ctx.settings.zone).inputs}
+    return problems.labelled(labels | {"start": "Date and start time"})
+
+
 async def add_event(ctx: Context, args: Args) -> Reply:
     communities = list(await CommunityRepository(ctx.session).list())
     if not args.named and not args.positional:
@@ -92,10 +102,11 @@ async def add_event(ctx: Context, args: Args) -> Reply:
         draft = parse_new_event(args.named, communities=communities,
                                 default_zone=ctx.settings.zone, now=ctx.now())
     except InvalidFields as exc:
-        raise InvalidFields({**problems, **exc.errors},
-                            summary="The event was not saved. Please fix:") from exc
+        raise _named(ctx, InvalidFields({**problems, **exc.errors},
+                                        summary="The event was not saved. Please fix:")) from exc
     if problems:
-        raise InvalidFields(problems, summary="The event was not saved. Please fix:")
+        raise _named(ctx, InvalidFields(problems,
+                                        summary="The event was not saved. Please fix:"))
     events = EventService(ctx.session, ctx.settings)
     event = await events.create(draft, created_by=ctx.person_id, now=ctx.now())
     card = event_card(event, zone=ctx.settings.zone, now=ctx.now(), status=None, waiting=0,
@@ -117,11 +128,14 @@ async def edit_event(ctx: Context, args: Args) -> Reply:
         return Reply(text=f"Change what you need and save, or type e.g. event edit {event.id} "
                           'capacity=40 start="2026-12-03 15:00"',
                      form=event_form(communities, zone=ctx.settings.zone, event=event))
-    changes = parse_event_changes(args.named, event, communities=communities,
-                                  default_zone=ctx.settings.zone, now=ctx.now())
+    try:
+        changes = parse_event_changes(args.named, event, communities=communities,
+                                      default_zone=ctx.settings.zone, now=ctx.now())
+    except InvalidFields as exc:
+        raise _named(ctx, exc) from exc
     outcome = await events.update(event_id, changes, now=ctx.now())
     told = _relay(ctx, outcome.notifications)
-    text = f"Saved {event_label(outcome.event)}."
+    text = sentence(f"Saved {event_label(outcome.event)}")
     if outcome.promoted:
         text += f" {len(outcome.promoted)} promoted from the waitlist."
     if told:
@@ -142,7 +156,7 @@ async def change_capacity(ctx: Context, args: Args) -> Reply:
     outcome = await EventService(ctx.session, ctx.settings).change_capacity(
         event_id, int(args.positional[1]), now=ctx.now())
     _relay(ctx, outcome.notifications)
-    text = (f"{event_label(outcome.event)} now has {outcome.event.capacity} places "
+    text = (f"{event_label(outcome.event)} now has {plural(outcome.event.capacity, 'place')} "
             f"({outcome.event.confirmed_count} taken).")
     if outcome.promoted:
         names = ", ".join(a.name for a in outcome.promoted)
@@ -155,7 +169,7 @@ async def cancel_event(ctx: Context, args: Args) -> Reply:
     outcome = await EventService(ctx.session, ctx.settings).cancel_event(event_id,
                                                                          now=ctx.now())
     count = _relay(ctx, outcome.notifications)
-    return Reply(text=f"Cancelled {event_label(outcome.event)}. "
+    return Reply(text=sentence(f"Cancelled {event_label(outcome.event)}") + " "
                       f"{count} registered {'person was' if count == 1 else 'people were'} told.")
 
 

@@ -16,6 +16,7 @@ from bot.services.event_notices import event_label
 from bot.services.events import CONFIRMED, EventService, MemberStatus
 from bot.timefmt import format_date, format_range
 from bot.types import Attachment, Button, Field, Reply
+from bot.wording import sentence
 from handlers import event_admin
 from handlers.event_cards import (
     event_card,
@@ -111,7 +112,8 @@ async def signup(ctx: Context, args: Args) -> Reply:
         if event.join_link:
             fields.append(Field("Joining link", event.join_link))
         return Reply(title=f"You're registered: {event_label(event)}",
-                     text=f"You have a place at {event_label(event)}.", fields=tuple(fields),
+                     text=sentence(f"You have a place at {event_label(event)}"),
+                     fields=tuple(fields),
                      buttons=buttons)
     return Reply(
         title=f"You're on the waitlist: {event_label(event)}",
@@ -128,11 +130,11 @@ async def cancel(ctx: Context, args: Args) -> Reply:
         ctx.notify(notification.target, notification.reply)
     label = event_label(outcome.event)
     if outcome.previous_status == CONFIRMED:
-        text = f"You've given up your place at {label}."
+        text = sentence(f"You've given up your place at {label}")
         if outcome.promoted:
             text += " It has gone to the next person on the waitlist."
     else:
-        text = f"You've left the waitlist for {label}."
+        text = sentence(f"You've left the waitlist for {label}")
     return Reply(text=text, buttons=(Button("Sign up again", "signup", str(outcome.event.id)),))
 
 
@@ -160,7 +162,7 @@ async def calendar_file(ctx: Context, args: Args) -> Reply:
             raise UserError(f"You're on the waitlist for {event_label(event)} (position "
                             f"{status.position}); the calendar file comes with a place.")
         raise UserError(f"Calendar files are for people with a place. Type signup {event.id} "
-                        f"to register for {event_label(event)}.")
+                        + sentence(f"to register for {event_label(event)}"))
     communities = await events.communities()
     content = build_calendar([event], ctx.settings, name=event.title, include_links=True,
                              communities=communities)

@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.services.privacy import PrivacyService
 from bot.timefmt import format_datetime
 from bot.types import Button, Field, Reply
+from bot.wording import plural
 
 
 async def my_data(ctx: Context, args: Args) -> Reply:
@@ -40,9 +41,11 @@ async def forget_me(ctx: Context, args: Args) -> Reply:
     result = await PrivacyService(ctx.session, ctx.settings).forget(ctx.person_id, ctx.now())
     for notification in result.notifications:
         ctx.notify(notification.target, notification.reply)
-    return Reply(text=f"Done — I've forgotten you: {result.registrations} event registrations, "
-                      f"{result.questions} questions, {result.answers} answers and "
-                      f"{result.expertise} expertise topics deleted.")
+    return Reply(text=f"Done — I've forgotten you: "
+                      f"{plural(result.registrations, 'event registration')}, "
+                      f"{plural(result.questions, 'question')}, "
+                      f"{plural(result.answers, 'answer')} and "
+                      f"{plural(result.expertise, 'expertise topic')} deleted.")
 
 
 def register(registry: CommandRegistry) -> None:

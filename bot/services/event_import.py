@@ -17,6 +17,7 @@ from bot.importing import ImportFailed, Row
 from bot.services.event_fields import EventChanges, EventDraft, parse_new_event
 from bot.services.events import EventService
 from bot.settings import Settings
+from bot.wording import plural
 from storage.models.events import EVENT_SCHEDULED, Event
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.events import EventRepository
@@ -73,8 +74,9 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
     if promoted:
         summary += f" {promoted} promoted from waitlists."
     if untold:
-        summary += (f" {untold} messages to registrants about the changes were not sent from "
-                    "the command line; tell them in the channel.")
+        summary += (f" {plural(untold, 'message')} to registrants about the changes "
+                    f"{'was' if untold == 1 else 'were'} not sent from the command line; tell "
+                    "them in the channel.")
     return summary
 
 

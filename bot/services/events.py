@@ -32,6 +32,7 @@ from bot.services.event_notices import (
 from bot.settings import Settings
 from bot.types import ChannelRef, Notification, Reply
 from bot.types import Person as PersonRef
+from bot.wording import sentence
 from storage.models import Community, Person
 from storage.models.events import (
     CANCELLED,
@@ -304,10 +305,10 @@ class EventService:
             raise UserError(f"{event_label(event)} has been cancelled.")
         reg = await self.registrations.find(event_id, person_id)
         if reg is None or reg.status == CANCELLED:
-            raise UserError(f"You are not registered for {event_label(event)}.")
+            raise UserError(sentence(f"You are not registered for {event_label(event)}"))
         previous = reg.status
         if not await self.registrations.set_status(reg.id, previous, CANCELLED, now):
-            raise UserError(f"You are not registered for {event_label(event)}.")
+            raise UserError(sentence(f"You are not registered for {event_label(event)}"))
         promoted: tuple[Attendee, ...] = ()
         if previous == CONFIRMED:
             await self.events.release_place(event_id, now)

@@ -172,6 +172,7 @@ async def test_event_add_without_fields_offers_a_form_that_submits(bot: TestBot)
     bad = await bot.send(bot.incoming(as_="olive", action=Action("event add"),
                                       form={**form, "time": "", "capacity": "0"}))
     assert set(bad.field_errors) == {"time", "capacity"}
+    assert "• Places:" in bad.text and "capacity" not in bad.text  # the labels on the form
 
 
 async def test_members_cannot_use_organiser_commands(bot: TestBot) -> None:
