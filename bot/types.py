@@ -133,6 +133,9 @@ class Button:
     action_id: str
     value: str = ""
     style: ButtonStyle = None
+    # The answer comes as a new message and the card pressed stays as it is (e.g. Add to
+    # calendar on a registration card, which still holds the Join link and Cancel).
+    new_message: bool = False
 
     @property
     def command_text(self) -> str:

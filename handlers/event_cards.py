@@ -55,7 +55,7 @@ def member_buttons(event: Event, status: MemberStatus | None, now: datetime,
         buttons.append(Button("Join waitlist" if full else "Sign up", "signup", str(event.id),
                               style="primary"))
     elif status.status == CONFIRMED:
-        buttons.append(Button("Add to calendar", "calendar", str(event.id)))
+        buttons.append(Button("Add to calendar", "calendar", str(event.id), new_message=True))
         buttons.append(Button("Cancel my place", "cancel", str(event.id), style="danger"))
     elif status.status == WAITLISTED:
         buttons.append(Button("Leave waitlist", "cancel", str(event.id), style="danger"))
@@ -108,8 +108,7 @@ def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberSta
             fields.append(Field("Sign-up", "closed (the event has started)"))
     fields.append(Field("You", status_text(status)))
     can_see_link = organiser or (status is not None and status.status == CONFIRMED)
-    if event.join_link and can_see_link:
-        fields.append(Field("Joining link", event.join_link))
+    join = Link(event.join_link, "Join") if event.join_link and can_see_link else None
     if organiser:
         fields.append(Field("Confirmed", f"{event.confirmed_count} of {event.capacity}"))
     buttons = list(member_buttons(event, status, now))
@@ -118,4 +117,4 @@ def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberSta
         if event.status != EVENT_CANCELLED:
             buttons.append(Button("Edit", "event edit", str(event.id)))
     return Reply(title=event_label(event), text=event.description, fields=tuple(fields),
-                 buttons=tuple(buttons))
+                 buttons=tuple(buttons), link=join)

@@ -15,7 +15,7 @@ from bot.services.communities import resolve_community
 from bot.services.event_notices import event_label
 from bot.services.events import CONFIRMED, EventService, MemberStatus
 from bot.timefmt import format_date, format_range
-from bot.types import Attachment, Button, Field, Reply
+from bot.types import Attachment, Button, Field, Link, Reply
 from bot.wording import sentence
 from handlers import event_admin
 from handlers.event_cards import (
@@ -108,13 +108,10 @@ async def signup(ctx: Context, args: Args) -> Reply:
         return Reply(text=f"You're already registered for {event_label(event)} "
                           f"({status_text(status)}).", buttons=buttons)
     if result.status == CONFIRMED:
-        fields = [Field("When", when)]
-        if event.join_link:
-            fields.append(Field("Joining link", event.join_link))
         return Reply(title=f"You're registered: {event_label(event)}",
                      text=sentence(f"You have a place at {event_label(event)}"),
-                     fields=tuple(fields),
-                     buttons=buttons)
+                     fields=(Field("When", when),), buttons=buttons,
+                     link=Link(event.join_link, "Join") if event.join_link else None)
     return Reply(
         title=f"You're on the waitlist: {event_label(event)}",
         text=f"{event_label(event)} is full, so you are on the waitlist at position "

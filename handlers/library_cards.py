@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
-from bot.services.knowledge import Answer
+from bot.services.knowledge import DID_YOU_MEAN, Answer
 from bot.types import Button, Field, Item, Link, Reply
 from storage.models import Community
 from storage.models.knowledge import FaqEntry, Resource
@@ -119,3 +120,24 @@ def answer_reply(answer: Answer, communities: dict[int, Community]) -> Reply:
                    Button("Ask anonymously", "escalate", f"{log.public_id} anonymous"))
     return Reply(text=text, items=items, buttons=ask_network,
                  footer="Ask the network to put your question to the people who know.")
+
+
+def rated_reply(answer: Answer, helpful: bool, communities: dict[int, Community]) -> Reply:
+    """The answer again after its rating, so it stays in view: the thanks replaces only the
+    buttons.  "No" offers the entries that ranked next and **Ask the network**."""
+    log = answer.log
+    if not answer.ranked.answered:
+        return Reply(text="Thanks for saying.")
+    reply = answer_reply(answer, communities)
+    if helpful:
+        return replace(reply, buttons=(), footer="Thanks — glad it helped.")
+    others = tuple(Item(title=m.entry.question,
+                        buttons=(Button("Show answer", "faq", m.entry.public_id),))
+                   for m in answer.ranked.matches[1:DID_YOU_MEAN + 1])
+    footer = (f"Thanks for saying: I've noted that this didn't help ({log.public_id}), so "
+              "the organisers can improve it. ")
+    footer += ("Other close entries are above, or ask the network." if others
+               else "Ask the network to put your question to the people who know.")
+    return replace(reply, items=others, footer=footer, buttons=(
+        Button("Ask the network", "escalate", log.public_id, "primary"),
+        Button("Ask anonymously", "escalate", f"{log.public_id} anonymous")))

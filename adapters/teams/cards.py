@@ -291,6 +291,7 @@ def _item(item: Item, *, execute: bool) -> Json:
 
 
 def _button(button: Button, *, execute: bool) -> Json:
+    execute = execute and not button.new_message
     action: Json = {
         "type": "Action.Execute" if execute else "Action.Submit",
         "title": button.label,
