@@ -22,6 +22,7 @@ from storage.models.events import EVENT_CANCELLED, Event
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 REMINDER = timedelta(minutes=15)
+REFRESH = timedelta(hours=1)
 
 
 def uid_domain(settings: Settings) -> str:
@@ -41,15 +42,23 @@ def filename(event: Event) -> str:
 
 def build_calendar(events: Sequence[Event], settings: Settings, *, name: str,
                    include_links: bool,
-                   communities: Mapping[int, Community] | None = None) -> bytes:
+                   communities: Mapping[int, Community] | None = None,
+                   refresh: bool = False) -> bytes:
     """A VCALENDAR with one VEVENT per event.  ``include_links`` adds the joining link (only
-    for people who hold a place: public feeds leave it out)."""
+    for people who hold a place: public feeds leave it out); ``refresh`` (feeds) asks
+    subscribed calendars to fetch it again every hour."""
     calendar = icalendar.Calendar.new(
         prodid=f"-//copbot//{settings.network_name}//EN",
-        name=name,
         uid=f"calendar-{slugify(name) or 'events'}@{uid_domain(settings)}",
         method="PUBLISH",
     )
+    # As TEXT values, so a comma or semicolon in the name is escaped (RFC 5545 3.3.11).
+    calendar.add("name", icalendar.vText(name))
+    calendar.add("x-wr-calname", icalendar.vText(name))
+    if refresh:
+        # How often subscribed calendars should fetch the feed again (RFC 7986, Outlook).
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for zone in _zones(events):
         calendar.add_component(zone)
     for event in events:

@@ -1,6 +1,7 @@
 """Calendar feeds members can subscribe to in Outlook: ``GET /calendar.ics`` (every upcoming
-event of the network) and ``GET /calendar/<community>.ics``.  Feeds are public, so they never
-carry joining links; those come with a place (``calendar <id>`` in chat)."""
+event of the network, and those of the last 30 days; cancelled ones as cancelled) and
+``GET /calendar/<community>.ics``.  Feeds are public, so they never carry joining links;
+those come with a place (``calendar <id>`` in chat)."""
 
 from __future__ import annotations
 
@@ -36,12 +37,12 @@ async def _feed(runtime: Runtime, community_name: str | None) -> web.Response:
             if community is None:
                 raise web.HTTPNotFound(text=f"No community called {community_name!r}.\n")
         service = EventService(session, settings)
-        events = await service.upcoming(runtime.clock.now(),
-                                        community_id=community.id if community else None)
+        events = await service.feed(runtime.clock.now(),
+                                    community_id=community.id if community else None)
         communities = await service.communities()
     name = settings.network_name + (f" — {community.name}" if community else "")
     body = build_calendar(events, settings, name=name, include_links=False,
-                          communities=communities)
+                          communities=communities, refresh=True)
     return web.Response(body=body, headers={
         "Content-Type": CONTENT_TYPE,
         "Cache-Control": f"public, max-age={FEED_CACHE_SECONDS}",

@@ -46,6 +46,9 @@ from storage.models.events import (
 from storage.repositories.events import EventRepository, RegistrationRepository
 from storage.repositories.people import person_ref
 
+# Calendar feeds keep recent events for this many days after they start.
+FEED_PAST_DAYS = 30
+
 
 @dataclass(frozen=True)
 class Attendee:
@@ -123,6 +126,12 @@ class EventService:
         until = None if everything else self.window_end(now, within)
         return list(await self.events.upcoming(now, until, community_id=community_id,
                                                limit=limit))
+
+    async def feed(self, now: datetime, *, community_id: int | None = None) -> list[Event]:
+        """What a calendar feed carries: every event from ``FEED_PAST_DAYS`` ago on, the
+        cancelled ones too (so subscribed calendars show them as cancelled)."""
+        return list(await self.events.since(now - timedelta(days=FEED_PAST_DAYS),
+                                            community_id=community_id))
 
     async def count_upcoming(self, now: datetime, *, community_id: int | None = None,
                              within: timedelta | None = None, everything: bool = False,

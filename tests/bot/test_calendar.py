@@ -98,15 +98,30 @@ async def test_feeds_list_upcoming_events_without_joining_links(bot: TestBot,
     bot.clock.set(datetime(2026, 12, 5, tzinfo=UTC))
     cancelled = await add(bot, start="2026-12-12 10:00")
     await bot.say(f"event cancel {cancelled}", as_="olive")
+    await add(bot, start="2027-06-01 10:00")  # far beyond the chat's 60-day window
+    bot.clock.set(datetime(2027, 1, 4, tzinfo=UTC))  # 4 Dec is now 31 days ago
     status, content_type, body = await fetch(f"{feeds}/calendar.ics")
     assert status == 200 and content_type.startswith("text/calendar")
     assert b"meet.example" not in body
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in body and b"X-PUBLISHED-TTL:PT1H" in body
     calendar = icalendar.Calendar.from_ical(body)
-    uids = sorted(str(e.uid) for e in calendar.events)
-    assert uids == [f"event-{n}@midlands-decision-support-network.copbot" for n in ("1", "2")]
+    by_uid = {str(e.uid).split("@")[0]: e for e in calendar.events}
+    # the last 30 days and everything after, the cancelled one shown as cancelled
+    assert sorted(by_uid) == ["event-1", "event-2", f"event-{cancelled}", "event-5"]
+    gone = by_uid[f"event-{cancelled}"]
+    assert gone["STATUS"] == "CANCELLED" and int(gone["SEQUENCE"]) == 1
+    assert by_uid["event-1"]["STATUS"] == "CONFIRMED" and int(by_uid["event-1"]["SEQUENCE"]) == 0
     status, _, body = await fetch(f"{feeds}/calendar/analysis.ics")
     assert status == 200
-    [only] = icalendar.Calendar.from_ical(body).events
-    assert str(only.uid).startswith(f"event-{spc}@")
+    analysis = sorted(str(e.uid).split("@")[0] for e in icalendar.Calendar.from_ical(body).events)
+    assert analysis == [f"event-{spc}", f"event-{cancelled}", "event-5"]  # not evaluation's
     status, _, _ = await fetch(f"{feeds}/calendar/astrology.ics")
     assert status == 404
+
+
+async def test_a_calendar_name_with_a_comma_is_escaped(bot: TestBot, feeds: str) -> None:
+    bot.runtime.settings.network_name = "Analysts, Modellers; and Friends"
+    status, _, body = await fetch(f"{feeds}/calendar.ics")
+    assert status == 200  # TEXT values: "," and ";" escaped (RFC 5545 3.3.11)
+    assert b"X-WR-CALNAME:Analysts\\, Modellers\\; and Friends" in body
+    assert b"\r\nNAME:Analysts\\, Modellers\\; and Friends" in body
