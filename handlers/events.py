@@ -6,7 +6,7 @@ both are registered here.
 
 from __future__ import annotations
 
-from bot.calendar import CONTENT_TYPE, build_calendar, filename
+from bot.calendar import CONTENT_TYPE, build_calendar, feed_url, filename, personal_url
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import UserError
@@ -26,6 +26,7 @@ from handlers.event_cards import (
     my_event_item,
     status_text,
 )
+from storage.repositories.calendar_tokens import CalendarTokenRepository
 from storage.repositories.communities import CommunityRepository
 
 
@@ -163,8 +164,17 @@ async def calendar_file(ctx: Context, args: Args) -> Reply:
     communities = await events.communities()
     content = build_calendar([event], ctx.settings, name=event.title, include_links=True,
                              communities=communities)
-    return Reply(text=f"Here is {event_label(event)} for your calendar. If the event changes, "
-                      "download it again and your calendar will update.",
+    text = (f"Here is {event_label(event)} for your calendar. If the event changes, "
+            "download it again and your calendar will update.")
+    link = None
+    public_url = ctx.settings.public_url
+    if public_url:  # where a file cannot be sent (Teams), a link can
+        token = await CalendarTokenRepository(ctx.session).token_for(ctx.person_id, ctx.now())
+        link = Link(personal_url(public_url, token), "Add to calendar")
+        text = (f"Add {event_label(event)} to your calendar with the link: it holds your own "
+                "events and stays up to date (keep it to yourself). Every event of the network: "
+                f"{feed_url(public_url)}")
+    return Reply(text=text, link=link,
                  file=Attachment(filename(event), CONTENT_TYPE, content))
 
 

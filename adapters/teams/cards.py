@@ -113,7 +113,7 @@ def _render(reply: Reply, *, resubmit: Form | None, workspace: str, shared: bool
     execute = len(reply.items) <= 1 and not shared
     for item in reply.items:
         body.append(_item(item, execute=execute))
-    if reply.file is not None:
+    if reply.file is not None and reply.link is None:  # a link, where there is one, instead
         body.append(_text(f"{reply.file.filename} can't be sent in Teams.", subtle=True))
     entities: list[Json] = []
     if reply.mentions:

@@ -133,6 +133,13 @@ class EventService:
         return list(await self.events.since(now - timedelta(days=FEED_PAST_DAYS),
                                             community_id=community_id))
 
+    async def personal_feed(self, person_id: int, now: datetime) -> tuple[list[Event], set[int]]:
+        """A person's own calendar: their events from ``FEED_PAST_DAYS`` ago on, and the ids
+        of those they hold a place at (whose joining link it may carry)."""
+        rows = await self.registrations.upcoming_for_person(
+            person_id, now - timedelta(days=FEED_PAST_DAYS))
+        return [event for _, event in rows], {e.id for r, e in rows if r.status == CONFIRMED}
+
     async def count_upcoming(self, now: datetime, *, community_id: int | None = None,
                              within: timedelta | None = None, everything: bool = False,
                              ) -> int:
