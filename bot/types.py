@@ -163,6 +163,8 @@ class Item:
     fields: tuple[Field, ...] = ()
     link: Link | None = None
     buttons: tuple[Button, ...] = ()
+    # ``text`` is written in the answers' markdown subset (bot.markdown), not plain text.
+    markdown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +222,9 @@ class Reply:
     # People to mention (notify) with the reply, where the platform can: adapters render a
     # mention for people on their own platform and workspace and the name for others.
     mentions: tuple[Person, ...] = ()
+    # ``text`` is written in the answers' markdown subset (bot.markdown): adapters render
+    # its bold, italics, links and lists natively.  Everything else stays plain text.
+    markdown: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 
+from bot.markdown import to_plain
 from bot.services.knowledge import DID_YOU_MEAN, Answer
 from bot.types import Button, Field, Item, Link, Reply
 from storage.models import Community
@@ -13,20 +13,10 @@ from storage.models.knowledge import FaqEntry, Resource
 
 SUMMARY_TEXT = 120
 
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
-_BULLET = re.compile(r"^(\s*)[-*+]\s+", re.MULTILINE)
-
-
 def plain_answer(markdown: str) -> str:
-    """An answer's markdown subset (**bold**, _italic_, `code`, [links](url), # headings,
-    - lists) as plain text: links keep their address, list items get bullets."""
-    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
-    text = _EMPHASIS.sub(lambda m: m.group(2), text)
-    text = _HEADING.sub("", text)
-    text = _BULLET.sub(lambda m: f"{m.group(1)}• ", text)
-    return text.strip()
+    """An answer's markdown subset as plain text (links keep their address, list items get
+    bullets): for places that show no formatting, such as a calendar or the console."""
+    return to_plain(markdown)
 
 
 def day(value: date) -> str:
@@ -58,7 +48,7 @@ def entry_card(entry: FaqEntry, community: Community | None, *, organiser: bool 
             fields += (Field("Also asked as", " | ".join(entry.alternates)),)
         if entry.tags:
             fields += (Field("Tags", ", ".join(entry.tags)),)
-    return Reply(title=entry.question, text=plain_answer(entry.answer), fields=fields,
+    return Reply(title=entry.question, text=entry.answer, markdown=True, fields=fields,
                  link=Link(entry.url, "Source") if entry.url else None)
 
 
@@ -100,7 +90,7 @@ def answer_reply(answer: Answer, communities: dict[int, Community]) -> Reply:
         source = "Source" + (f" (reviewed {day(entry.last_reviewed)})"
                              if entry.last_reviewed is not None else "")
         return Reply(
-            title=entry.question, text=plain_answer(entry.answer),
+            title=entry.question, text=entry.answer, markdown=True,
             link=Link(entry.url, source) if entry.url else None,
             items=tuple(related_item(r) for r in answer.related),
             footer=f"Was this helpful? ({log.public_id})",

@@ -13,7 +13,8 @@ from typing import Any
 
 from adapters.slack.modal import FormContext, form_values
 from adapters.slack.mrkdwn import clip, escape, link, mention, mrkdwn, plain, plain_text
-from bot.types import Action, Button, Field, Incoming, Item, Reply, Surface
+from bot.markdown import Span, parse, to_plain
+from bot.types import Action, Button, Field, Incoming, Item, Link, Reply, Surface
 
 PLATFORM = "slack"
 
@@ -167,7 +168,7 @@ def command_of(action_id: str) -> str:
 # ------------------------------------------------------------------ Reply → Block Kit
 def fallback_text(reply: Reply) -> str:
     """The notification/accessibility text sent beside the blocks."""
-    parts = [reply.title or "", reply.text]
+    parts = [reply.title or "", to_plain(reply.text) if reply.markdown else reply.text]
     if not any(parts) and reply.items:
         parts = [reply.items[0].title]
     if not any(parts) and reply.form is not None:
@@ -187,7 +188,8 @@ def to_blocks(reply: Reply, *, workspace: str | None = None) -> list[dict[str, A
     head: list[dict[str, Any]] = []
     if reply.title:
         head.append(_section(f"*{escape(reply.title)}*"))
-    head += [_section(chunk) for chunk in _chunks(escape(reply.text), SECTION_TEXT)]
+    text = rich(reply.text) if reply.markdown else escape(reply.text)
+    head += [_section(chunk) for chunk in _chunks(text, SECTION_TEXT)]
     head += _fields_sections(reply.fields)
     if reply.link is not None:
         head.append(_section(link(reply.link)))
@@ -215,13 +217,36 @@ def to_blocks(reply: Reply, *, workspace: str | None = None) -> list[dict[str, A
     return blocks + tail
 
 
+def rich(markdown: str) -> str:
+    """The answers' markdown subset as mrkdwn: *bold*, _italic_, <https://…|links>, • lists;
+    the text itself escaped, so it cannot mention anyone or forge a link."""
+    lines = []
+    for line in parse(markdown):
+        text = "".join(_span(span) for span in line.spans)
+        if line.number is not None:
+            text = f"{line.number}. {text}"
+        elif line.bullet:
+            text = f"• {text}"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def _span(span: Span) -> str:
+    text = link(Link(span.url, span.text)) if span.url else escape(span.text)
+    if span.italic:
+        text = f"_{text}_"
+    if span.bold:
+        text = f"*{text}*"
+    return text
+
+
 def _item(item: Item, index: int) -> list[dict[str, Any]]:
     title = f"*{escape(item.title)}*"
     if item.link is not None:  # on the title's line: a list entry stays short
         title += f" · {link(item.link)}"
     lines = [title]
     if item.text:
-        lines.append(escape(item.text))
+        lines.append(rich(item.text) if item.markdown else escape(item.text))
     section = _section("\n".join(lines))
     fields = [_field(f) for f in item.fields[:FIELDS_PER_SECTION]]
     if fields:

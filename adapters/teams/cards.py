@@ -23,6 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.form_notes import too_long_note
+from bot.markdown import Span, parse
 from bot.types import Button, Field, Form, FormInput, Item, Link, Person, Reply
 
 PLATFORM = "teams"
@@ -107,7 +108,8 @@ def _render(reply: Reply, *, resubmit: Form | None, workspace: str, shared: bool
     body: list[Json] = []
     if reply.title:
         body.append(_text(reply.title, size="Medium", weight="Bolder"))
-    body += _paragraphs(reply.text, color="Attention" if reply.field_errors and form else None)
+    body += (_rich(reply.text) if reply.markdown else
+             _paragraphs(reply.text, color="Attention" if reply.field_errors and form else None))
     if reply.fields:
         body.append(_facts(reply.fields))
     execute = len(reply.items) <= 1 and not shared
@@ -218,7 +220,8 @@ def _short_item(item: Item) -> Item:
 
 def is_plain(reply: Reply) -> bool:
     """True when a card would add nothing: one line of text and nothing else."""
-    return (bool(reply.text) and "\n" not in reply.text and not reply.title
+    return (bool(reply.text) and "\n" not in reply.text and not reply.markdown
+            and not reply.title
             and not reply.fields and not reply.items and not reply.buttons
             and reply.link is None and reply.file is None and reply.form is None
             and not reply.field_errors and not reply.footer and not reply.mentions)
@@ -257,6 +260,40 @@ def _paragraphs(text: str, *, color: str | None = None) -> list[Json]:
     return blocks
 
 
+def _rich(markdown: str) -> list[Json]:
+    """The answers' markdown subset as TextBlock markdown, one block per line: **bold**,
+    _italic_, [links](https://…) and lists; the text itself escaped as everywhere else."""
+    blocks: list[Json] = []
+    gap = False
+    for line in parse(markdown):
+        text = "".join(_span(span) for span in line.spans)
+        if not text.strip():
+            gap = True
+            continue
+        if line.number is not None:
+            text = f"{line.number}. {text}"
+        elif line.bullet:
+            text = f"- {text}"
+        block: Json = {"type": "TextBlock", "text": text, "wrap": True}
+        if blocks:
+            block["spacing"] = "Medium" if gap else "None"
+        blocks.append(block)
+        gap = False
+    return blocks
+
+
+def _span(span: Span) -> str:
+    text = escape_markdown(span.text)
+    if span.url and _safe_url(span.url):
+        url = span.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+        text = f"[{text}]({url})"
+    if span.italic:
+        text = f"_{text}_"
+    if span.bold:
+        text = f"**{text}**"
+    return text
+
+
 def _mentions(people: tuple[Person, ...], workspace: str, entities: list[Json]) -> Json:
     names = []
     for person in people:
@@ -279,7 +316,11 @@ def _facts(fields: tuple[Field, ...]) -> Json:
 
 def _item(item: Item, *, execute: bool) -> Json:
     items: list[Json] = [_text(item.title, weight="Bolder")]
-    items += [_text(line, spacing="None") for line in item.text.splitlines() if line.strip()]
+    if item.markdown:
+        items += [{**block, "spacing": "None"} for block in _rich(item.text)]
+    else:
+        items += [_text(line, spacing="None") for line in item.text.splitlines()
+                  if line.strip()]
     if item.fields:
         items.append(_facts(item.fields))
     actions = [_button(button, execute=execute) for button in item.buttons]

@@ -29,6 +29,7 @@ from microsoft_agents.activity import (
 )
 
 from adapters.teams import cards
+from bot.markdown import to_plain
 from bot.types import Action, Form, Incoming, Reply, Surface
 from storage.models.conversations import CHANNEL, GROUP_CHAT, PERSONAL
 from storage.repositories.conversations import ConversationRecord
@@ -222,7 +223,8 @@ def invoke_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
 
 def _summary(reply: Reply) -> str | None:
     """Shown in notifications and the chat list instead of "sent a card"."""
-    text = reply.title or (reply.text.splitlines()[0] if reply.text else "")
+    body = to_plain(reply.text) if reply.markdown else reply.text
+    text = reply.title or (body.splitlines()[0] if body else "")
     return text[:200] or None
 
 
