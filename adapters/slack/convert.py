@@ -32,6 +32,9 @@ FALLBACK_TEXT = 3000
 # Two buttons in one actions block may not share an action_id, but two Sign up buttons for
 # different events may: the second becomes "signup#2", and the suffix is dropped on the way in.
 _DUPLICATE_MARK = "#"
+# A button whose answer comes as a new message (Button.new_message) carries this mark, so
+# the pressed message is left as it is.
+_NEW_MESSAGE_MARK = "~new"
 
 Body = Mapping[str, Any]
 
@@ -162,7 +165,14 @@ def _thread_of(container: Mapping[str, Any]) -> str | None:
 
 def command_of(action_id: str) -> str:
     """The command name behind a rendered button's action id."""
-    return action_id.split(_DUPLICATE_MARK, 1)[0]
+    return action_id.split(_DUPLICATE_MARK, 1)[0].removesuffix(_NEW_MESSAGE_MARK)
+
+
+def answers_apart(body: Body) -> bool:
+    """True when the pressed button's answer must not replace the message it was on."""
+    actions = body.get("actions") or []
+    action_id = str(actions[0].get("action_id", "")) if actions else ""
+    return _NEW_MESSAGE_MARK in action_id.split(_DUPLICATE_MARK, 1)[0]
 
 
 # ------------------------------------------------------------------ Reply → Block Kit
@@ -286,7 +296,7 @@ def _buttons(buttons: list[Button]) -> list[dict[str, Any]]:
     elements = []
     for button in buttons:
         seen[button.action_id] = seen.get(button.action_id, 0) + 1
-        action_id = button.action_id
+        action_id = button.action_id + (_NEW_MESSAGE_MARK if button.new_message else "")
         if seen[button.action_id] > 1:
             action_id = f"{action_id}{_DUPLICATE_MARK}{seen[button.action_id]}"
         element: dict[str, Any] = {

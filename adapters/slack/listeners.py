@@ -25,7 +25,14 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.client import CALL_ERRORS, TIMEOUT, ShortRateLimitRetry, error_code
-from adapters.slack.convert import fallback_name, team_id, to_incoming, to_message, user_id
+from adapters.slack.convert import (
+    answers_apart,
+    fallback_name,
+    team_id,
+    to_incoming,
+    to_message,
+    user_id,
+)
 from adapters.slack.modal import FormContext, modal_errors, to_modal
 from adapters.slack.names import DisplayNames
 from adapters.slack.tasks import BackgroundTasks
@@ -137,7 +144,8 @@ class SlackListeners:
             if reply.form is None or not await self._open_form(body, reply.form,
                                                                 handled.incoming):
                 await self._respond(body, reply, handled,
-                                    replace=_pressed_message_is_private(body))
+                                    replace=_pressed_message_is_private(body)
+                                    and not answers_apart(body))
         self._follow_up(handled)
 
     # ------------------------------------------------------------ modal submissions
