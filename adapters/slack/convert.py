@@ -186,15 +186,20 @@ def fallback_text(reply: Reply) -> str:
     return clip(escape("\n".join(p for p in parts if p)), FALLBACK_TEXT) or " "
 
 
-def to_message(reply: Reply, *, workspace: str | None = None) -> dict[str, Any]:
+def to_message(reply: Reply, *, workspace: str | None = None,
+               form_button: bool = True) -> dict[str, Any]:
     """``text`` and ``blocks`` for chat.postMessage, a response_url or an ack body, for a
     message in ``workspace`` (where its ``mentions`` can notify people)."""
-    return {"text": fallback_text(reply), "blocks": to_blocks(reply, workspace=workspace)}
+    return {"text": fallback_text(reply),
+            "blocks": to_blocks(reply, workspace=workspace, form_button=form_button)}
 
 
-def to_blocks(reply: Reply, *, workspace: str | None = None) -> list[dict[str, Any]]:
+def to_blocks(reply: Reply, *, workspace: str | None = None,
+              form_button: bool = True) -> list[dict[str, Any]]:
     """Block Kit for ``reply``: at most 50 blocks, every text within Slack's limits.
-    ``reply.mentions`` of people in ``workspace`` become Slack mentions; others are named."""
+    ``reply.mentions`` of people in ``workspace`` become Slack mentions; others are named.
+    A form that could not be opened is offered as a button and its typed form; without
+    ``form_button`` (that button was just pressed and failed too) only the typed form."""
     head: list[dict[str, Any]] = []
     if reply.title:
         head.append(_section(f"*{escape(reply.title)}*"))
@@ -204,7 +209,7 @@ def to_blocks(reply: Reply, *, workspace: str | None = None) -> list[dict[str, A
     if reply.link is not None:
         head.append(_section(link(reply.link)))
     if reply.form is not None:
-        head += _form_prompt(reply)
+        head += _form_prompt(reply, button=form_button)
     tail: list[dict[str, Any]] = []
     if reply.mentions:
         tail.append(_context("cc " + ", ".join(mention(p, workspace) for p in reply.mentions)))
@@ -309,17 +314,21 @@ def _buttons(buttons: list[Button]) -> list[dict[str, Any]]:
     return elements
 
 
-def _form_prompt(reply: Reply) -> list[dict[str, Any]]:
+def _form_prompt(reply: Reply, *, button: bool = True) -> list[dict[str, Any]]:
     """Where no modal can be opened (a mention or DM has no trigger id): a button that
-    asks for the form again, plus the one-line way to type it."""
+    asks for the form again, plus the one-line way to type it (only the typed way when the
+    button itself just failed, so the fallback never leads back to itself)."""
     form = reply.form
     assert form is not None
     typed = " ".join(f'{i.name}="…"' for i in form.inputs)
+    if not button:
+        return [_section(f"*{escape(form.title)}*\nThe form didn't open here; type instead: "
+                         f"`{escape(form.action_id)} {escape(typed)}`")]
     text = f"*{escape(form.title)}*\nPress the button to fill in the form, or type: " \
            f"`{escape(form.action_id)} {escape(typed)}`"
-    button = Button(label=form.title, action_id=form.action_id, value=form.value,
-                    style="primary")
-    return [_section(text), *_actions([button], "form")]
+    again = Button(label=form.title, action_id=form.action_id, value=form.value,
+                   style="primary")
+    return [_section(text), *_actions([again], "form")]
 
 
 def _chunks(text: str, size: int) -> list[str]:
