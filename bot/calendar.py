@@ -8,7 +8,7 @@ event's own zone with a VTIMEZONE for it, and each event carries a 15-minute rem
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 REMINDER = timedelta(minutes=15)
+REFRESH = timedelta(hours=1)
 
 
 def uid_domain(settings: Settings) -> str:
@@ -38,28 +39,47 @@ def event_uid(event: Event, settings: Settings) -> str:
     return f"event-{event.id}@{uid_domain(settings)}"
 
 
+def personal_url(public_url: str, token: str) -> str:
+    """A person's own calendar link (served by ``copbot serve``, see bot.web_calendar)."""
+    return f"{public_url.rstrip('/')}/calendar/personal/{token}.ics"
+
+
+def feed_url(public_url: str) -> str:
+    return f"{public_url.rstrip('/')}/calendar.ics"
+
+
 def filename(event: Event) -> str:
     return f"event-{event.id}.ics"
 
 
 def build_calendar(events: Sequence[Event], settings: Settings, *, name: str,
                    include_links: bool,
-                   communities: Mapping[int, Community] | None = None) -> bytes:
+                   communities: Mapping[int, Community] | None = None,
+                   refresh: bool = False, links_for: Collection[int] = ()) -> bytes:
     """A VCALENDAR with one VEVENT per event.  ``include_links`` adds the joining link (only
-    for people who hold a place: public feeds leave it out)."""
+    for people who hold a place: public feeds leave it out; ``links_for``: only for these
+    event ids, as in a person's own feed); ``refresh`` (feeds) asks
+    subscribed calendars to fetch it again every hour."""
     import icalendar
 
     calendar = icalendar.Calendar.new(
         prodid=f"-//copbot//{settings.network_name}//EN",
-        name=name,
         uid=f"calendar-{slugify(name) or 'events'}@{uid_domain(settings)}",
         method="PUBLISH",
     )
+    # As TEXT values, so a comma or semicolon in the name is escaped (RFC 5545 3.3.11).
+    calendar.add("name", icalendar.vText(name))
+    calendar.add("x-wr-calname", icalendar.vText(name))
+    if refresh:
+        # How often subscribed calendars should fetch the feed again (RFC 7986, Outlook).
+        calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for zone in _zones(events):
         calendar.add_component(zone)
     for event in events:
         community = (communities or {}).get(event.community_id or 0)
-        calendar.add_component(_vevent(event, settings, include_links, community))
+        calendar.add_component(_vevent(event, settings, include_links or event.id in links_for,
+                                       community))
     return bytes(calendar.to_ical())
 
 

@@ -33,7 +33,16 @@ class NotFound(UserError):
 class InvalidFields(UserError):
     """Several named fields are invalid; every problem is reported at once."""
 
-    def __init__(self, errors: Mapping[str, str], *, summary: str = "Please fix these:") -> None:
+    def __init__(self, errors: Mapping[str, str], *, summary: str = "Please fix these:",
+                 labels: Mapping[str, str] | None = None) -> None:
         self.errors = dict(errors)
-        lines = [summary, *(f"• {name}: {problem}" for name, problem in self.errors.items())]
+        self.summary = summary
+        names = labels or {}
+        lines = [summary, *(f"• {names.get(name, name)}: {problem}"
+                            for name, problem in self.errors.items())]
         super().__init__("\n".join(lines))
+
+    def labelled(self, labels: Mapping[str, str]) -> InvalidFields:
+        """The same problems, named by the labels a form shows (``Places``, not
+        ``capacity``); ``errors`` keeps the field names so each shows by its input."""
+        return InvalidFields(self.errors, summary=self.summary, labels=labels)

@@ -139,6 +139,9 @@ class Button:
     action_id: str
     value: str = ""
     style: ButtonStyle = None
+    # The answer comes as a new message and the card pressed stays as it is (e.g. Add to
+    # calendar on a registration card, which still holds the Join link and Cancel).
+    new_message: bool = False
 
     @property
     def command_text(self) -> str:
@@ -166,6 +169,8 @@ class Item:
     fields: tuple[Field, ...] = ()
     link: Link | None = None
     buttons: tuple[Button, ...] = ()
+    # ``text`` is written in the answers' markdown subset (bot.markdown), not plain text.
+    markdown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +236,9 @@ class Reply:
     # People to mention (notify) with the reply, where the platform can: adapters render a
     # mention for people on their own platform and workspace and the name for others.
     mentions: tuple[Person, ...] = ()
+    # ``text`` is written in the answers' markdown subset (bot.markdown): adapters render
+    # its bold, italics, links and lists natively.  Everything else stays plain text.
+    markdown: bool = False
 
     def __post_init__(self) -> None:
         if self.public and self.personal:

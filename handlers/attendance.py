@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import UsageError
+from bot.numbers import MAX_ID, number_between
 from bot.services.attendance import AttendanceService
 from bot.services.event_notices import event_label
-from bot.services.events import CONFIRMED, EventService
+from bot.services.events import CONFIRMED, Attendee, EventService
 from bot.timefmt import format_datetime
 from bot.types import Button, Reply
 from handlers.event_cards import event_id_from
+from storage.models import Person
+from storage.models.events import Event
+from storage.models.seminars import Attendance
 
 PAGE_SIZE = 25
 
@@ -51,15 +58,20 @@ def _page(lines: list[str], page: int) -> tuple[list[str], int]:
 
 async def attendees(ctx: Context, args: Args) -> Reply:
     event_id = event_id_from(args, "attendees")
-    page_word = args.named.get("page", "1")
-    if not page_word.isdigit() or int(page_word) < 1:
+    page = number_between(args.named.get("page", "1"), 1, MAX_ID)
+    if page is None:
         raise UsageError("page= takes a page number, e.g. attendees 12 page=2.")
-    page = int(page_word)
     events = EventService(ctx.session, ctx.settings)
     event = await events.get(event_id)
     roster = await events.attendees(event_id)
     came = await service(ctx).attended(event_id)
-    zone = ctx.settings.zone
+    return roster_reply(event, roster, ctx.settings.zone, came=came, page=page)
+
+
+def roster_reply(event: Event, roster: Sequence[Attendee], zone: ZoneInfo, *,
+                 came: Sequence[tuple[Attendance, Person]] = (), page: int = 1) -> Reply:
+    """Who came, who has a place and who waits, a page of each at a time; the whole roster
+    is a spreadsheet away.  For organisers only, so it is personal."""
     confirmed = [a for a in roster if a.status == CONFIRMED]
     waiting = [a for a in roster if a.status != CONFIRMED]
     sections = [

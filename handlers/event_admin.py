@@ -8,6 +8,7 @@ form arrives as the same command with ``date=… time=…`` and the other inputs
 from __future__ import annotations
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
@@ -22,10 +23,13 @@ from bot.services.event_notices import event_label
 from bot.services.events import CONFIRMED, Attendee, EventService
 from bot.timefmt import format_duration, format_range
 from bot.types import Button, ChannelRef, Field, Form, FormInput, Notification, Reply
+from bot.wording import plural, sentence
 from handlers.event_cards import event_card, event_id_from
 from storage.models import Community
 from storage.models.events import EVENT_SCHEDULED, Event
 from storage.repositories.communities import CommunityRepository
+
+# Names shown in chat before the roster points to the CSV export.
 
 ADD_USAGE = ('event add title="…" start="YYYY-MM-DD HH:MM" duration=90m capacity=30 '
              '[community=…] [location=…] [link=https://…] [speaker="…"] [description="…"]')
@@ -43,10 +47,9 @@ def _relay(ctx: Context, notifications: Sequence[Notification]) -> int:
     return relayed
 
 
-def event_form(communities: list[Community], *, ctx: Context, event: Event | None = None,
+def event_form(communities: list[Community], *, zone: ZoneInfo, event: Event | None = None,
                ) -> Form:
-    """The add/edit form: inputs named like the command's fields."""
-    zone = ctx.settings.zone
+    """The add/edit form: inputs named like the command's fields (times in ``zone``)."""
     local = event.starts_at.astimezone(zone) if event else None
 
     def value(text: str) -> str:
@@ -82,11 +85,20 @@ def event_form(communities: list[Community], *, ctx: Context, event: Event | Non
                 submit_label="Save changes", value=str(event.id))
 
 
+def _named(ctx: Context, problems: InvalidFields) -> InvalidFields:
+    """Problems with a submitted form are named by the labels it shows (typed commands keep
+    the names that were typed)."""
+    if not ctx.incoming.form:
+        return problems
+    labels = {i.name: i.label for i in event_form([], zone=ctx.settings.zone).inputs}
+    return problems.labelled(labels | {"start": "Date and start time"})
+
+
 async def add_event(ctx: Context, args: Args) -> Reply:
     communities = list(await CommunityRepository(ctx.session).list())
     if not args.named and not args.positional:
         return Reply(text="Fill in the form, or type it in one line:\n" + ADD_USAGE,
-                     form=event_form(communities, ctx=ctx))
+                     form=event_form(communities, zone=ctx.settings.zone))
     problems: dict[str, str] = {}
     if args.positional:
         problems["fields"] = (f"“{' '.join(args.positional)}” is not name=value; write e.g. "
@@ -95,10 +107,11 @@ async def add_event(ctx: Context, args: Args) -> Reply:
         draft = parse_new_event(args.named, communities=communities,
                                 default_zone=ctx.settings.zone, now=ctx.now())
     except InvalidFields as exc:
-        raise InvalidFields({**problems, **exc.errors},
-                            summary="The event was not saved. Please fix:") from exc
+        raise _named(ctx, InvalidFields({**problems, **exc.errors},
+                                        summary="The event was not saved. Please fix:")) from exc
     if problems:
-        raise InvalidFields(problems, summary="The event was not saved. Please fix:")
+        raise _named(ctx, InvalidFields(problems,
+                                        summary="The event was not saved. Please fix:"))
     events = EventService(ctx.session, ctx.settings)
     event = await events.create(draft, created_by=ctx.person_id, now=ctx.now())
     card = event_card(event, zone=ctx.settings.zone, now=ctx.now(), status=None, waiting=0,
@@ -119,12 +132,15 @@ async def edit_event(ctx: Context, args: Args) -> Reply:
     if not args.named:
         return Reply(text=f"Change what you need and save, or type e.g. event edit {event.id} "
                           'capacity=40 start="2026-12-03 15:00"',
-                     form=event_form(communities, ctx=ctx, event=event))
-    changes = parse_event_changes(args.named, event, communities=communities,
-                                  default_zone=ctx.settings.zone, now=ctx.now())
+                     form=event_form(communities, zone=ctx.settings.zone, event=event))
+    try:
+        changes = parse_event_changes(args.named, event, communities=communities,
+                                      default_zone=ctx.settings.zone, now=ctx.now())
+    except InvalidFields as exc:
+        raise _named(ctx, exc) from exc
     outcome = await events.update(event_id, changes, now=ctx.now())
     told = _relay(ctx, outcome.notifications)
-    text = f"Saved {event_label(outcome.event)}."
+    text = sentence(f"Saved {event_label(outcome.event)}")
     if outcome.promoted:
         text += f" {len(outcome.promoted)} promoted from the waitlist."
     if told:
@@ -149,7 +165,7 @@ async def change_capacity(ctx: Context, args: Args) -> Reply:
     outcome = await EventService(ctx.session, ctx.settings).change_capacity(
         event_id, capacity, now=ctx.now())
     _relay(ctx, outcome.notifications)
-    text = (f"{event_label(outcome.event)} now has {outcome.event.capacity} places "
+    text = (f"{event_label(outcome.event)} now has {plural(outcome.event.capacity, 'place')} "
             f"({outcome.event.confirmed_count} taken).")
     if outcome.promoted:
         names = ", ".join(a.name for a in outcome.promoted)
@@ -176,7 +192,7 @@ async def cancel_event(ctx: Context, args: Args) -> Reply:
                             "danger"),))
     outcome = await events.cancel_event(event_id, now=ctx.now())
     count = _relay(ctx, outcome.notifications)
-    return Reply(text=f"Cancelled {event_label(outcome.event)}. "
+    return Reply(text=sentence(f"Cancelled {event_label(outcome.event)}") + " "
                       f"{count} registered {'person was' if count == 1 else 'people were'} told.")
 
 

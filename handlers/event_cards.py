@@ -14,7 +14,7 @@ from bot.numbers import is_ascii_number, record_id, shorten
 from bot.services.event_notices import event_label, where
 from bot.services.events import CONFIRMED, WAITLISTED, MemberStatus
 from bot.timefmt import format_range
-from bot.types import Button, Field, Item, Reply
+from bot.types import Button, Field, Item, Link, Reply
 from storage.models import Community
 from storage.models.events import EVENT_CANCELLED, Event
 from storage.models.knowledge import Resource
@@ -63,7 +63,7 @@ def member_buttons(event: Event, status: MemberStatus | None, now: datetime,
         buttons.append(Button("Join waitlist" if full else "Sign up", "signup", str(event.id),
                               style="primary"))
     elif status.status == CONFIRMED:
-        buttons.append(Button("Add to calendar", "calendar", str(event.id)))
+        buttons.append(Button("Add to calendar", "calendar", str(event.id), new_message=True))
         buttons.append(Button("Cancel my place", "cancel", str(event.id), style="danger"))
     elif status.status == WAITLISTED:
         buttons.append(Button("Leave waitlist", "cancel", str(event.id), style="danger"))
@@ -72,17 +72,30 @@ def member_buttons(event: Event, status: MemberStatus | None, now: datetime,
 
 def event_item(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberStatus | None,
                waiting: int, community: Community | None) -> Item:
-    """One event in a list."""
-    fields = [Field("When", format_range(event.starts_at, event.ends_at, zone)),
-              Field("Where", where(event))]
+    """One event in a list, in three lines: number and title; when and where; places (and
+    the person's own status) with one button.  ``event <id>`` has the details."""
+    place = [format_range(event.starts_at, event.ends_at, zone), where(event)]
     if community is not None:
-        fields.append(Field("Community", community.name))
-    fields.append(Field("Places", places(event, waiting)))
+        place.append(community.name)
+    state = [places(event, waiting)]
     if status is not None:
-        fields.append(Field("You", status_text(status)))
-    return Item(title=event_label(event), text=event.speaker and f"with {event.speaker}",
-                fields=tuple(fields),
-                buttons=member_buttons(event, status, now, details=True))
+        state.append(status_text(status))
+    buttons = member_buttons(event, status, now)
+    if status is not None or not buttons:
+        buttons = (Button("Details", "event", str(event.id)),)
+    return Item(title=event_label(event), text=f"{' · '.join(place)}\n{' · '.join(state)}",
+                buttons=buttons[:1])
+
+
+def my_event_item(event: Event, status: MemberStatus, *, zone: ZoneInfo,
+                  now: datetime) -> Item:
+    """One of the person's own events: title; when and where; their status, with a Join
+    link (people with a place) and their buttons."""
+    when = f"{format_range(event.starts_at, event.ends_at, zone)} · {where(event)}"
+    join = (Link(event.join_link, "Join") if status.status == CONFIRMED and event.join_link
+            else None)
+    return Item(title=event_label(event), text=f"{when}\n{status_text(status)}", link=join,
+                buttons=member_buttons(event, status, now))
 
 
 def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberStatus | None,
@@ -108,8 +121,7 @@ def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberSta
     if status is not None or not for_everyone:
         fields.append(Field("You", status_text(status)))
     can_see_link = organiser or (status is not None and status.status == CONFIRMED)
-    if event.join_link and can_see_link:
-        fields.append(Field("Joining link", event.join_link))
+    join = Link(event.join_link, "Join") if event.join_link and can_see_link else None
     for kind, resource in sorted((materials or {}).items()):
         fields.append(Field(kind.capitalize(), f"{resource.url} ({resource.public_id})"))
     if organiser:
@@ -120,4 +132,4 @@ def event_card(event: Event, *, zone: ZoneInfo, now: datetime, status: MemberSta
         if event.status != EVENT_CANCELLED:
             buttons.append(Button("Edit", "event edit", str(event.id)))
     return Reply(title=event_label(event), text=event.description, fields=tuple(fields),
-                 buttons=tuple(buttons))
+                 buttons=tuple(buttons), link=join)

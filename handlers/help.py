@@ -7,8 +7,21 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.types import Field, Reply
 
+ORGANISERS = "organisers"
+
 
 async def show_help(ctx: Context, args: Args) -> Reply:
+    """``help``: the commands this person can use (organisers get a pointer to theirs);
+    ``help organisers``: organisers' commands; ``help <command>``: one command."""
+    visible = [command for command in ctx.commands if not command.hidden]
+    title = f"{ctx.settings.bot_name} for the {ctx.settings.network_name}"
+    if args.raw.lower() in (ORGANISERS, "organiser", "organizers", "organizer"):
+        if not ctx.is_organiser:
+            return Reply(text="Those commands are for the network's organisers. "
+                              "help lists the ones you can use.")
+        lines = [f"{c.usage_text} — {c.summary}" for c in visible if c.organiser_only]
+        return Reply(title=f"{title}: organisers' commands", text="\n".join(lines),
+                     footer="help <command> tells more.")
     if args.raw:
         command = ctx.commands.get(args.raw)
         if command is None:
@@ -18,13 +31,10 @@ async def show_help(ctx: Context, args: Args) -> Reply:
             fields.append(Field("Who", "organisers only"))
         text = command.summary + (f"\n{command.details}" if command.details else "")
         return Reply(title=command.name, text=text, fields=tuple(fields))
-    visible = [command for command in ctx.commands if not command.hidden]
     lines = [f"{c.usage_text} — {c.summary}" for c in visible if not c.organiser_only]
-    organiser = [f"{c.usage_text} — {c.summary}" for c in visible if c.organiser_only]
-    if organiser:
-        lines += ["", "For organisers:", *organiser]
-    title = f"{ctx.settings.bot_name} for the {ctx.settings.network_name}"
     footer = "Anything else you type is taken as a question. help <command> tells more."
+    if ctx.is_organiser and any(c.organiser_only for c in visible):
+        footer += " You're an organiser: help organisers lists your commands."
     return Reply(title=title, text="\n".join(lines), footer=footer)
 
 
@@ -32,7 +42,7 @@ def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="help",
         summary="list what I can do, or explain one command",
-        usage="help [command]",
+        usage="help [command|organisers]",
         handler=show_help,
         uses_database=False,
     ))

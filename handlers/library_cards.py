@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 
-from bot.services.knowledge import Answer
+from bot.markdown import to_plain
+from bot.services.knowledge import DID_YOU_MEAN, Answer
 from bot.types import Button, Field, Item, Link, Reply
 from storage.models import Community
 from storage.models.knowledge import FaqEntry, Resource
 from storage.repositories.people import split_person_key
 
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
-_BULLET = re.compile(r"^(\s*)[-*+]\s+", re.MULTILINE)
-
+SUMMARY_TEXT = 120
 
 def plain_answer(markdown: str) -> str:
-    """An answer's markdown subset (**bold**, _italic_, `code`, [links](url), # headings,
-    - lists) as plain text: links keep their address, list items get bullets."""
-    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
-    text = _EMPHASIS.sub(lambda m: m.group(2), text)
-    text = _HEADING.sub("", text)
-    text = _BULLET.sub(lambda m: f"{m.group(1)}• ", text)
-    return text.strip()
+    """An answer's markdown subset as plain text (links keep their address, list items get
+    bullets): for places that show no formatting, such as a calendar or the console."""
+    return to_plain(markdown)
 
 
 def day(value: date) -> str:
@@ -66,20 +59,36 @@ def entry_card(entry: FaqEntry, community: Community | None, *, organiser: bool 
             fields += (Field("Also asked as", " | ".join(entry.alternates)),)
         if entry.tags:
             fields += (Field("Tags", ", ".join(entry.tags)),)
-    return Reply(title=entry.question, text=plain_answer(entry.answer), fields=fields,
+    return Reply(title=entry.question, text=entry.answer, markdown=True, fields=fields,
                  link=Link(entry.url, "Source") if entry.url else None)
 
 
 def resource_item(resource: Resource, community: Community | None) -> Item:
-    fields = [Field("Type", resource.type)]
+    """One resource in two lines: its title (with the Open link); type, community, date and
+    the start of its summary."""
+    about = [resource.type]
     if community is not None:
-        fields.append(Field("Community", community.name))
+        about.append(community.name)
     if resource.published is not None:
-        fields.append(Field("Published", day(resource.published)))
-    if resource.tags:
-        fields.append(Field("Tags", ", ".join(resource.tags)))
-    return Item(title=resource.title, text=resource.summary, fields=tuple(fields),
-                link=Link(resource.url, "Open"))
+        about.append(day(resource.published))
+    summary = first_words(resource.summary, SUMMARY_TEXT)
+    line = " · ".join(about) + (f" — {summary}" if summary else "")
+    return Item(title=resource.title, text=line, link=Link(resource.url, "Open"))
+
+
+def related_item(resource: Resource) -> Item:
+    """A related resource under an answer: one line, its title and link."""
+    return Item(title=resource.title, link=Link(resource.url, "Open"))
+
+
+def first_words(text: str, limit: int) -> str:
+    """The first line of ``text``, cut at a word end to at most ``limit`` characters."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.") + "…"
 
 
 def answer_reply(answer: Answer, communities: dict[int, Community],
@@ -90,13 +99,12 @@ def answer_reply(answer: Answer, communities: dict[int, Community],
     best = answer.ranked.best
     if answer.ranked.answered and best is not None:
         entry = best.entry
-        card = entry_card(entry, communities.get(entry.community_id or 0),
-                          owner_names=owner_names)
-        related = tuple(resource_item(r, communities.get(r.community_id or 0))
-                        for r in answer.related)
+        source = "Source" + (f" (reviewed {day(entry.last_reviewed)})"
+                             if entry.last_reviewed is not None else "")
         return Reply(
-            title=card.title, text=card.text, fields=card.fields, link=card.link,
-            items=related,
+            title=entry.question, text=entry.answer, markdown=True,
+            link=Link(entry.url, source) if entry.url else None,
+            items=tuple(related_item(r) for r in answer.related),
             footer=f"Was this helpful? ({log.public_id})",
             buttons=(Button("Yes, thanks", "feedback", f"{log.public_id} yes", "primary"),
                      Button("No", "feedback", f"{log.public_id} no")),
@@ -114,3 +122,24 @@ def answer_reply(answer: Answer, communities: dict[int, Community],
                    Button("Ask anonymously", "escalate", f"{log.public_id} anonymous"))
     return Reply(text=text, items=items, buttons=ask_network,
                  footer="Ask the network to put your question to the people who know.")
+
+
+def rated_reply(answer: Answer, helpful: bool, communities: dict[int, Community]) -> Reply:
+    """The answer again after its rating, so it stays in view: the thanks replaces only the
+    buttons.  "No" offers the entries that ranked next and **Ask the network**."""
+    log = answer.log
+    if not answer.ranked.answered:
+        return Reply(text="Thanks for saying.")
+    reply = answer_reply(answer, communities)
+    if helpful:
+        return replace(reply, buttons=(), footer="Thanks — glad it helped.")
+    others = tuple(Item(title=m.entry.question,
+                        buttons=(Button("Show answer", "faq", m.entry.public_id),))
+                   for m in answer.ranked.matches[1:DID_YOU_MEAN + 1])
+    footer = (f"Thanks for saying: I've noted that this didn't help ({log.public_id}), so "
+              "the organisers can improve it. ")
+    footer += ("Other close entries are above, or ask the network." if others
+               else "Ask the network to put your question to the people who know.")
+    return replace(reply, items=others, footer=footer, buttons=(
+        Button("Ask the network", "escalate", log.public_id, "primary"),
+        Button("Ask anonymously", "escalate", f"{log.public_id} anonymous")))

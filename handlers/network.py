@@ -12,6 +12,7 @@ from dataclasses import replace
 from bot.commands import Args, Command, CommandRegistry, Handler
 from bot.context import Context
 from bot.errors import UsageError
+from bot.markdown import literal
 from bot.numbers import record_id
 from bot.services.network import Escalated, NetworkService, subject_for
 from bot.services.question_states import QUESTION_STATES, recent_questions
@@ -146,11 +147,12 @@ async def record_answer(ctx: Context, question_id: int, text: str) -> Reply:
     author = ctx.person.name
     for thread in result.threads:
         ctx.notify(thread, Reply(title=f"Answer to {q}", text=result.answer.text,
-                                 fields=(Field("From", author),), public=True))
+                                 markdown=True, fields=(Field("From", author),), public=True))
     if result.asker is not None:
         ctx.notify(person_ref(result.asker), Reply(
             title=f"Your question {q} has an answer",
-            text=f"You asked: {result.question.text}\n\n{result.answer.text}",
+            text=f"You asked: {literal(result.question.text)}\n\n{result.answer.text}",
+            markdown=True,
             fields=(Field("From", author),),
             buttons=(Button("This answered it", "accept", f"{q} {result.answer.id}",
                             "primary"),),
@@ -192,7 +194,7 @@ async def review(ctx: Context, args: Args) -> Reply:
     if not drafts:
         return Reply(text="No draft FAQ entries are waiting for review.", personal=True)
     items = tuple(
-        Item(title=f"F{d.id}: {d.question}", text=d.answer,
+        Item(title=f"F{d.id}: {d.question}", text=d.answer, markdown=True,
              fields=(Field("Credit", d.credit or "—"),),
              buttons=(Button("Approve", "faq approve", f"F{d.id}", "primary"),
                       Button("Edit", "faq edit", f"F{d.id}"),

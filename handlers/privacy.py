@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.services.privacy import PrivacyService
 from bot.timefmt import format_datetime
 from bot.types import Button, Field, Reply
+from bot.wording import plural
 from storage.repositories.seminars import seminar_record_counts
 
 
@@ -79,10 +80,13 @@ async def forget_me(ctx: Context, args: Args) -> Reply:
     result = await PrivacyService(ctx.session, ctx.settings).forget(ctx.person_id, ctx.now())
     for notification in result.notifications:
         ctx.notify(notification.target, notification.reply)
-    return Reply(text=f"Done — I've forgotten you: {result.registrations} event registrations, "
-                      f"{result.questions} questions, {result.answers} answers, "
-                      f"{result.expertise} expertise topics and {result.seminar_records} "
-                      "seminar records (attendance, feedback, votes) deleted.", personal=True)
+    return Reply(text=f"Done — I've forgotten you: "
+                      f"{plural(result.registrations, 'event registration')}, "
+                      f"{plural(result.questions, 'question')}, "
+                      f"{plural(result.answers, 'answer')}, "
+                      f"{plural(result.expertise, 'expertise topic')} and "
+                      f"{plural(result.seminar_records, 'seminar record')} (attendance, "
+                      "feedback, votes) deleted.", personal=True)
 
 
 def register(registry: CommandRegistry) -> None:

@@ -11,11 +11,11 @@ import logging
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import NotAllowed, NotFound, UsageError, UserError
-from bot.services.knowledge import FeedbackRefused, ask, record_feedback
+from bot.services.knowledge import FeedbackRefused, ask, recall, record_feedback
 from bot.types import Reply
 from handlers import faq_admin, faq_suggestions
 from handlers.feedback import names_a_seminar, seminar_feedback
-from handlers.library_cards import answer_reply, entry_card
+from handlers.library_cards import answer_reply, entry_card, rated_reply
 from storage.models import Community
 from storage.models.knowledge import PUBLISHED
 from storage.repositories.communities import CommunityRepository
@@ -64,10 +64,8 @@ async def feedback(ctx: Context, args: Args) -> Reply:
                          "helped.") from exc
     if log is None:
         raise NotFound(f"There is no question Q{log_id}.")
-    if words[1] == "yes":
-        return Reply(text="Thanks — glad it helped.")
-    return Reply(text=f"Thanks for saying. I've noted that the answer to {log.public_id} "
-                      "didn't help, so the organisers can improve it.")
+    answer = await recall(ctx.session, ctx.settings, log)
+    return rated_reply(answer, words[1] == "yes", await communities_by_id(ctx))
 
 
 async def feedback_command(ctx: Context, args: Args) -> Reply:

@@ -72,8 +72,13 @@ async def find_resources(ctx: Context, args: Args) -> Reply:
                           "or resources alone for the newest.")
     communities = await communities_by_id(ctx)
     title = f"Library: {query}{suffix}" if query else f"Newest in the library{suffix}"
+    footer = ""
+    if len(found) == LIMIT:  # the best LIMIT of possibly more
+        footer = (f"The {LIMIT} best matches: add words, or type:, community: or tag: to "
+                  "narrow them." if query else
+                  f"The {LIMIT} newest: add words, or type:, community: or tag: to find others.")
     return Reply(title=title, items=tuple(
-        resource_item(r, communities.get(r.community_id or 0)) for r in found))
+        resource_item(r, communities.get(r.community_id or 0)) for r in found), footer=footer)
 
 
 async def resource_form(ctx: Context, action: str, title: str, *, value: str = "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.markdown import to_plain
 from bot.types import Button, Field, Form, Reply
 
 
@@ -18,7 +19,7 @@ def render_text(reply: Reply, *, numbered: list[Button] | None = None) -> str:
         lines.append(reply.title)
         lines.append("=" * min(len(reply.title), 72))
     if reply.text:
-        lines.append(reply.text)
+        lines.append(to_plain(reply.text) if reply.markdown else reply.text)
     lines += _fields(reply.fields)
     if reply.link:
         lines.append(f"{reply.link.label or 'Link'}: {reply.link.url}")
@@ -26,7 +27,8 @@ def render_text(reply: Reply, *, numbered: list[Button] | None = None) -> str:
         lines.append("")
         lines.append(f"• {item.title}")
         if item.text:
-            lines += [f"  {line}" for line in item.text.splitlines()]
+            text = to_plain(item.text) if item.markdown else item.text
+            lines += [f"  {line}" for line in text.splitlines()]
         lines += _fields(item.fields, "  ")
         if item.link:
             lines.append(f"  {item.link.label or 'Link'}: {item.link.url}")

@@ -13,7 +13,8 @@ from typing import Any
 
 from adapters.slack.modal import FormContext, form_values
 from adapters.slack.mrkdwn import clip, escape, link, mention, mrkdwn, plain, plain_text
-from bot.types import Action, Button, Field, Incoming, Item, Reply, Surface
+from bot.markdown import Span, parse, to_plain
+from bot.types import Action, Button, Field, Incoming, Item, Link, Reply, Surface
 
 PLATFORM = "slack"
 
@@ -31,6 +32,9 @@ FALLBACK_TEXT = 3000
 # Two buttons in one actions block may not share an action_id, but two Sign up buttons for
 # different events may: the second becomes "signup#2", and the suffix is dropped on the way in.
 _DUPLICATE_MARK = "#"
+# A button whose answer comes as a new message (Button.new_message) carries this mark, so
+# the pressed message is left as it is.
+_NEW_MESSAGE_MARK = "~new"
 
 Body = Mapping[str, Any]
 
@@ -163,13 +167,20 @@ def _thread_of(container: Mapping[str, Any]) -> str | None:
 
 def command_of(action_id: str) -> str:
     """The command name behind a rendered button's action id."""
-    return action_id.split(_DUPLICATE_MARK, 1)[0]
+    return action_id.split(_DUPLICATE_MARK, 1)[0].removesuffix(_NEW_MESSAGE_MARK)
+
+
+def answers_apart(body: Body) -> bool:
+    """True when the pressed button's answer must not replace the message it was on."""
+    actions = body.get("actions") or []
+    action_id = str(actions[0].get("action_id", "")) if actions else ""
+    return _NEW_MESSAGE_MARK in action_id.split(_DUPLICATE_MARK, 1)[0]
 
 
 # ------------------------------------------------------------------ Reply → Block Kit
 def fallback_text(reply: Reply) -> str:
     """The notification/accessibility text sent beside the blocks."""
-    parts = [reply.title or "", reply.text]
+    parts = [reply.title or "", to_plain(reply.text) if reply.markdown else reply.text]
     if not any(parts) and reply.items:
         parts = [reply.items[0].title]
     if not any(parts) and reply.form is not None:
@@ -177,24 +188,30 @@ def fallback_text(reply: Reply) -> str:
     return clip(escape("\n".join(p for p in parts if p)), FALLBACK_TEXT) or " "
 
 
-def to_message(reply: Reply, *, workspace: str | None = None) -> dict[str, Any]:
+def to_message(reply: Reply, *, workspace: str | None = None,
+               form_button: bool = True) -> dict[str, Any]:
     """``text`` and ``blocks`` for chat.postMessage, a response_url or an ack body, for a
     message in ``workspace`` (where its ``mentions`` can notify people)."""
-    return {"text": fallback_text(reply), "blocks": to_blocks(reply, workspace=workspace)}
+    return {"text": fallback_text(reply),
+            "blocks": to_blocks(reply, workspace=workspace, form_button=form_button)}
 
 
-def to_blocks(reply: Reply, *, workspace: str | None = None) -> list[dict[str, Any]]:
+def to_blocks(reply: Reply, *, workspace: str | None = None,
+              form_button: bool = True) -> list[dict[str, Any]]:
     """Block Kit for ``reply``: at most 50 blocks, every text within Slack's limits.
-    ``reply.mentions`` of people in ``workspace`` become Slack mentions; others are named."""
+    ``reply.mentions`` of people in ``workspace`` become Slack mentions; others are named.
+    A form that could not be opened is offered as a button and its typed form; without
+    ``form_button`` (that button was just pressed and failed too) only the typed form."""
     head: list[dict[str, Any]] = []
     if reply.title:
         head.append(_section(f"*{escape(reply.title)}*"))
-    head += [_section(chunk) for chunk in _chunks(escape(reply.text), SECTION_TEXT)]
+    text = rich(reply.text) if reply.markdown else escape(reply.text)
+    head += [_section(chunk) for chunk in _chunks(text, SECTION_TEXT)]
     head += _fields_sections(reply.fields)
     if reply.link is not None:
         head.append(_section(link(reply.link)))
     if reply.form is not None:
-        head += _form_prompt(reply)
+        head += _form_prompt(reply, button=form_button)
     tail: list[dict[str, Any]] = []
     if reply.mentions:
         tail.append(_context("cc " + ", ".join(mention(p, workspace) for p in reply.mentions)))
@@ -217,12 +234,36 @@ def to_blocks(reply: Reply, *, workspace: str | None = None) -> list[dict[str, A
     return blocks + tail
 
 
+def rich(markdown: str) -> str:
+    """The answers' markdown subset as mrkdwn: *bold*, _italic_, <https://…|links>, • lists;
+    the text itself escaped, so it cannot mention anyone or forge a link."""
+    lines = []
+    for line in parse(markdown):
+        text = "".join(_span(span) for span in line.spans)
+        if line.number is not None:
+            text = f"{line.number}. {text}"
+        elif line.bullet:
+            text = f"• {text}"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def _span(span: Span) -> str:
+    text = link(Link(span.url, span.text)) if span.url else escape(span.text)
+    if span.italic:
+        text = f"_{text}_"
+    if span.bold:
+        text = f"*{text}*"
+    return text
+
+
 def _item(item: Item, index: int) -> list[dict[str, Any]]:
-    lines = [f"*{escape(item.title)}*"]
+    title = f"*{escape(item.title)}*"
+    if item.link is not None:  # on the title's line: a list entry stays short
+        title += f" · {link(item.link)}"
+    lines = [title]
     if item.text:
-        lines.append(escape(item.text))
-    if item.link is not None:
-        lines.append(link(item.link))
+        lines.append(rich(item.text) if item.markdown else escape(item.text))
     section = _section("\n".join(lines))
     fields = [_field(f) for f in item.fields[:FIELDS_PER_SECTION]]
     if fields:
@@ -262,7 +303,7 @@ def _buttons(buttons: list[Button]) -> list[dict[str, Any]]:
     elements = []
     for button in buttons:
         seen[button.action_id] = seen.get(button.action_id, 0) + 1
-        action_id = button.action_id
+        action_id = button.action_id + (_NEW_MESSAGE_MARK if button.new_message else "")
         if seen[button.action_id] > 1:
             action_id = f"{action_id}{_DUPLICATE_MARK}{seen[button.action_id]}"
         element: dict[str, Any] = {
@@ -275,17 +316,21 @@ def _buttons(buttons: list[Button]) -> list[dict[str, Any]]:
     return elements
 
 
-def _form_prompt(reply: Reply) -> list[dict[str, Any]]:
+def _form_prompt(reply: Reply, *, button: bool = True) -> list[dict[str, Any]]:
     """Where no modal can be opened (a mention or DM has no trigger id): a button that
-    asks for the form again, plus the one-line way to type it."""
+    asks for the form again, plus the one-line way to type it (only the typed way when the
+    button itself just failed, so the fallback never leads back to itself)."""
     form = reply.form
     assert form is not None
     typed = " ".join(f'{i.name}="…"' for i in form.inputs)
+    if not button:
+        return [_section(f"*{escape(form.title)}*\nThe form didn't open here; type instead: "
+                         f"`{escape(form.action_id)} {escape(typed)}`")]
     text = f"*{escape(form.title)}*\nPress the button to fill in the form, or type: " \
            f"`{escape(form.action_id)} {escape(typed)}`"
-    button = Button(label=form.title, action_id=form.action_id, value=form.value,
-                    style="primary")
-    return [_section(text), *_actions([button], "form")]
+    again = Button(label=form.title, action_id=form.action_id, value=form.value,
+                   style="primary")
+    return [_section(text), *_actions([again], "form")]
 
 
 def _chunks(text: str, size: int) -> list[str]:

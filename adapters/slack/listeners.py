@@ -25,14 +25,21 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.client import CALL_ERRORS, TIMEOUT, ShortRateLimitRetry, error_code
-from adapters.slack.convert import fallback_name, team_id, to_incoming, to_message, user_id
+from adapters.slack.convert import (
+    answers_apart,
+    fallback_name,
+    team_id,
+    to_incoming,
+    to_message,
+    user_id,
+)
 from adapters.slack.modal import FormContext, modal_errors, to_modal
 from adapters.slack.names import DisplayNames
 from adapters.slack.tasks import BackgroundTasks
 from adapters.slack.transport import SlackTransport
 from bot.delivery import DeliveryError
 from bot.runtime import AdapterHost
-from bot.types import ChannelRef, Form, Incoming, Outcome, Reply
+from bot.types import Action, ChannelRef, Form, Incoming, Outcome, Reply
 
 log = logging.getLogger(__name__)
 
@@ -150,8 +157,12 @@ class SlackListeners:
         if reply is not None:
             if reply.form is None or not await self._open_form(body, reply.form,
                                                                 handled.incoming):
+                # The form's own button failing again gets the typed way only: no loop.
+                again = reply.form is not None and handled.incoming.action == Action(
+                    reply.form.action_id, reply.form.value)
                 await self._respond(body, reply, handled,
-                                    replace=_pressed_message_is_private(body))
+                                    replace=_pressed_message_is_private(body)
+                                    and not answers_apart(body), form_button=not again)
         self._follow_up(handled)
 
     # ------------------------------------------------------------ modal submissions
@@ -236,13 +247,14 @@ class SlackListeners:
         return True
 
     async def _respond(self, body: Body, reply: Reply, handled: Handled | None, *,
-                       replace: bool = False) -> None:
+                       replace: bool = False, form_button: bool = True) -> None:
         """Answer through the payload's ``response_url`` (replacing the message the
         button was on when ``replace``); if there is none or it fails, as a DM."""
         url = str(body.get("response_url") or "")
         if url:
             workspace = handled.incoming.workspace if handled is not None else None
-            message = {**command_response(reply, workspace), "replace_original": replace}
+            message = {**command_response(reply, workspace, form_button=form_button),
+                       "replace_original": replace}
             webhook = AsyncWebhookClient(url, timeout=TIMEOUT, session=self.client.session,
                                          retry_handlers=[ShortRateLimitRetry()])
             try:
@@ -274,9 +286,10 @@ class SlackListeners:
             self.tasks.spawn(self._tell(handled.incoming, Reply(file=reply.file)))
 
 
-def command_response(reply: Reply, workspace: str | None = None) -> dict[str, Any]:
+def command_response(reply: Reply, workspace: str | None = None, *,
+                     form_button: bool = True) -> dict[str, Any]:
     """An answer to a slash command, button or form: private unless meant for everyone."""
-    message = to_message(reply, workspace=workspace)
+    message = to_message(reply, workspace=workspace, form_button=form_button)
     if not message["blocks"] and reply.file is not None:  # the file itself goes to the DM
         message = to_message(Reply(text=f"I've sent you {reply.file.filename} in a direct "
                                         "message."))

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from adapters.slack.mrkdwn import plain
+from adapters.slack.mrkdwn import clip, escape, plain
+from bot.form_notes import too_long_note
 from bot.types import Form, FormInput
 
 CALLBACK_ID = "copbot_form"
@@ -26,6 +27,8 @@ OPTION_TEXT = 75
 MAX_OPTIONS = 100
 METADATA_LENGTH = 3000
 ERROR_TEXT = 2000
+INPUT_TEXT = 3000  # plain_text_input initial_value
+SECTION_TEXT = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +71,21 @@ def to_modal(form: Form, context: FormContext) -> dict[str, Any]:
         "submit": plain(form.submit_label, TITLE_TEXT),
         "close": plain("Cancel", TITLE_TEXT),
         "private_metadata": context.dump(),
-        "blocks": [_input(i) for i in form.inputs[:MAX_INPUTS]],
+        "blocks": [_input(i) if _fits(i) else _too_long(form, i)
+                   for i in form.inputs[:MAX_INPUTS]],
     }
+
+
+def _fits(field: FormInput) -> bool:
+    return len(field.value) <= INPUT_TEXT or field.kind not in ("text", "multiline")
+
+
+def _too_long(form: Form, field: FormInput) -> dict[str, Any]:
+    """A note in place of an input whose value Slack cannot hold: leaving the input out
+    means the submission does not send that field, so it stays as it is."""
+    return {"type": "section", "block_id": field.name,
+            "text": {"type": "mrkdwn", "text": clip(escape(
+                too_long_note(form, field, INPUT_TEXT)), SECTION_TEXT)}}
 
 
 def _input(field: FormInput) -> dict[str, Any]:

@@ -16,16 +16,32 @@ be shown on the same card without the server remembering anything.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from bot.form_notes import too_long_note
+from bot.markdown import Span, parse
 from bot.types import Button, Field, Form, FormInput, Item, Link, Person, Reply
 
 PLATFORM = "teams"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 VERSION = "1.5"
+
+# Every activity stays within 40 KB measured as UTF-16 JSON (the strictest limit Teams has
+# documented); the card gets what is left after the activity's envelope (ids, service URL,
+# summary and the conversation reference, which the SDK adds).
+ACTIVITY_BUDGET = 40_000
+CARD_BUDGET = ACTIVITY_BUDGET - 6_000
+# Texts shortened when a card is over budget (characters).
+TITLE_TEXT = 200
+LONG_TEXT = 6000
+ITEM_TEXT = 400
+FIELD_TEXT = 500
+CHOICE_TEXT = 40
 
 ACTION_KEY = "action_id"
 VALUE_KEY = "value"
@@ -76,17 +92,30 @@ def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
     — the only ``<at>`` tags a card ever holds; anyone else is named.  In a ``shared``
     conversation (a channel or group chat) buttons never replace the card, which everyone
     sees: the answer to one person's press comes as a new message."""
+    content = _render(reply, resubmit=resubmit, workspace=workspace, shared=shared)
+    if utf16_size(content) <= CARD_BUDGET:
+        return content
+    return _fit(reply, resubmit=resubmit, workspace=workspace, shared=shared)
+
+
+def utf16_size(value: object) -> int:
+    """Bytes of ``value`` as JSON in UTF-16, the way Teams measures a message."""
+    return len(json.dumps(value, ensure_ascii=False).encode("utf-16-le"))
+
+
+def _render(reply: Reply, *, resubmit: Form | None, workspace: str, shared: bool) -> Json:
     form = reply.form or (resubmit if reply.field_errors else None)
     body: list[Json] = []
     if reply.title:
         body.append(_text(reply.title, size="Medium", weight="Bolder"))
-    body += _paragraphs(reply.text, color="Attention" if reply.field_errors and form else None)
+    body += (_rich(reply.text) if reply.markdown else
+             _paragraphs(reply.text, color="Attention" if reply.field_errors and form else None))
     if reply.fields:
         body.append(_facts(reply.fields))
     execute = len(reply.items) <= 1 and not shared
     for item in reply.items:
         body.append(_item(item, execute=execute))
-    if reply.file is not None:
+    if reply.file is not None and reply.link is None:  # a link, where there is one, instead
         body.append(_text(f"{reply.file.filename} can't be sent in Teams.", subtle=True))
     entities: list[Json] = []
     if reply.mentions:
@@ -105,9 +134,94 @@ def render_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
     return content
 
 
+def _fit(reply: Reply, *, resubmit: Form | None, workspace: str, shared: bool) -> Json:
+    """A card over budget, made to fit: long texts are shortened first, then items are
+    left off the end (with "…and N more"), then the main text is shortened further."""
+    def render(candidate: Reply) -> Json:
+        return _render(candidate, resubmit=resubmit, workspace=workspace, shared=shared)
+
+    def fits(candidate: Reply) -> bool:
+        return utf16_size(render(candidate)) <= CARD_BUDGET
+
+    reply = replace(
+        reply, title=shorten(reply.title or "", TITLE_TEXT) or None,
+        text=shorten(reply.text, LONG_TEXT),
+        fields=tuple(_short_field(f) for f in reply.fields),
+        items=tuple(_short_item(item) for item in reply.items),
+        form=reply.form and _short_form(reply.form))
+    resubmit = resubmit and _short_form(resubmit)
+    if fits(reply):
+        return render(reply)
+    if reply.items:
+        # The most items that fit (at least none): fewer items never make a card bigger.
+        low, high = 0, len(reply.items) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(_first_items(reply, middle)):
+                low = middle
+            else:
+                high = middle - 1
+        reply = _first_items(reply, low)
+        if fits(reply):
+            return render(reply)
+    low, high = 0, len(reply.text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(replace(reply, text=shorten(reply.text, middle))):
+            low = middle
+        else:
+            high = middle - 1
+    shortest = replace(reply, text=shorten(reply.text, low))
+    if fits(shortest):
+        return render(shortest)
+    # Still too big (a form with a very long list of choices): say so rather than send a
+    # card Teams would refuse.
+    typed = f" Type {reply.form.action_id} with name=value fields instead." if reply.form else ""
+    return render(Reply(title=reply.title, text=shorten(reply.text, ITEM_TEXT) + (
+        "\n" if reply.text else "") + "The rest of this reply is too long for a Teams card."
+        + typed, buttons=reply.buttons[:5]))
+
+
+def _short_form(form: Form) -> Form:
+    """Choice labels shortened (a long list of long names is shown, and carried in the
+    submit data, twice)."""
+    return replace(form, inputs=tuple(
+        replace(i, choices=tuple((v, shorten(label, CHOICE_TEXT)) for v, label in i.choices))
+        for i in form.inputs))
+
+
+def _first_items(reply: Reply, count: int) -> Reply:
+    hidden = len(reply.items) - count
+    note = f"…and {hidden} more not shown here." if hidden else ""
+    return replace(reply, items=reply.items[:count],
+                   footer=" ".join(part for part in (note, reply.footer) if part))
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word end to about ``limit`` characters, marked "…(shortened)"."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return f"{cut.rstrip()} …(shortened)"
+
+
+def _short_field(field: Field) -> Field:
+    return Field(shorten(field.label, TITLE_TEXT), shorten(field.value, FIELD_TEXT))
+
+
+def _short_item(item: Item) -> Item:
+    return replace(item, title=shorten(item.title, TITLE_TEXT),
+                   text=shorten(item.text, ITEM_TEXT),
+                   fields=tuple(_short_field(f) for f in item.fields))
+
+
 def is_plain(reply: Reply) -> bool:
     """True when a card would add nothing: one line of text and nothing else."""
-    return (bool(reply.text) and "\n" not in reply.text and not reply.title
+    return (bool(reply.text) and "\n" not in reply.text and not reply.markdown
+            and not reply.title
             and not reply.fields and not reply.items and not reply.buttons
             and reply.link is None and reply.file is None and reply.form is None
             and not reply.field_errors and not reply.footer and not reply.mentions)
@@ -146,6 +260,40 @@ def _paragraphs(text: str, *, color: str | None = None) -> list[Json]:
     return blocks
 
 
+def _rich(markdown: str) -> list[Json]:
+    """The answers' markdown subset as TextBlock markdown, one block per line: **bold**,
+    _italic_, [links](https://…) and lists; the text itself escaped as everywhere else."""
+    blocks: list[Json] = []
+    gap = False
+    for line in parse(markdown):
+        text = "".join(_span(span) for span in line.spans)
+        if not text.strip():
+            gap = True
+            continue
+        if line.number is not None:
+            text = f"{line.number}. {text}"
+        elif line.bullet:
+            text = f"- {text}"
+        block: Json = {"type": "TextBlock", "text": text, "wrap": True}
+        if blocks:
+            block["spacing"] = "Medium" if gap else "None"
+        blocks.append(block)
+        gap = False
+    return blocks
+
+
+def _span(span: Span) -> str:
+    text = escape_markdown(span.text)
+    if span.url and _safe_url(span.url):
+        url = span.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+        text = f"[{text}]({url})"
+    if span.italic:
+        text = f"_{text}_"
+    if span.bold:
+        text = f"**{text}**"
+    return text
+
+
 def _mentions(people: tuple[Person, ...], workspace: str, entities: list[Json]) -> Json:
     names = []
     for person in people:
@@ -168,7 +316,11 @@ def _facts(fields: tuple[Field, ...]) -> Json:
 
 def _item(item: Item, *, execute: bool) -> Json:
     items: list[Json] = [_text(item.title, weight="Bolder")]
-    items += [_text(line, spacing="None") for line in item.text.splitlines() if line.strip()]
+    if item.markdown:
+        items += [{**block, "spacing": "None"} for block in _rich(item.text)]
+    else:
+        items += [_text(line, spacing="None") for line in item.text.splitlines()
+                  if line.strip()]
     if item.fields:
         items.append(_facts(item.fields))
     actions = [_button(button, execute=execute) for button in item.buttons]
@@ -180,6 +332,7 @@ def _item(item: Item, *, execute: bool) -> Json:
 
 
 def _button(button: Button, *, execute: bool) -> Json:
+    execute = execute and not button.new_message
     action: Json = {
         "type": "Action.Execute" if execute else "Action.Submit",
         "title": button.label,
@@ -208,11 +361,23 @@ _INPUT_TYPES = {"text": "Input.Text", "multiline": "Input.Text", "url": "Input.T
                 "choice": "Input.ChoiceSet"}
 
 
+# A longer value is not put in an input (it would take the card past its size budget);
+# the form leaves that field out, so saving keeps it as it is.
+INPUT_TEXT = 4000
+
+
+def _shown(spec: FormInput) -> bool:
+    return len(spec.value) <= INPUT_TEXT
+
+
 def _form_body(form: Form, errors: Mapping[str, str]) -> list[Json]:
     body: list[Json] = []
     if form.title:
         body.append(_text(form.title, weight="Bolder", spacing="Medium"))
     for spec in form.inputs:
+        if not _shown(spec):
+            body.append(_text(too_long_note(form, spec, INPUT_TEXT), subtle=True))
+            continue
         body.append(_input(spec, errors.get(spec.name)))
         if spec.name in errors:
             body.append(_text(errors[spec.name], color="Attention", spacing="None"))
@@ -227,7 +392,11 @@ def _input(spec: FormInput, error: str | None) -> Json:
         element["errorMessage"] = f"{spec.label} is required"
     if spec.placeholder:
         element["placeholder"] = spec.placeholder
-    if spec.value:
+    if spec.kind == "number":
+        number = _number(spec.value)
+        if number is not None:
+            element["value"] = number  # Input.Number takes a number, not a string
+    elif spec.value:
         element["value"] = spec.value
     if spec.kind == "multiline":
         element["isMultiline"] = True
@@ -239,6 +408,16 @@ def _input(spec: FormInput, error: str | None) -> Json:
     if error:
         element["errorMessage"] = error
     return element
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(value) if value.is_integer() and "." not in text else value
 
 
 def _submit(form: Form) -> Json:
@@ -253,7 +432,7 @@ def form_spec(form: Form) -> Json:
     return {"title": form.title, "submit": form.submit_label, "inputs": [
         {"name": i.name, "label": i.label, "kind": i.kind, "required": i.required,
          "placeholder": i.placeholder, "choices": [list(c) for c in i.choices]}
-        for i in form.inputs]}
+        for i in form.inputs if _shown(i)]}
 
 
 def form_from_spec(action_id: str, value: str, spec: object,

@@ -29,12 +29,17 @@ from microsoft_agents.activity import (
 )
 
 from adapters.teams import cards
+from bot.markdown import to_plain
 from bot.types import Action, Form, Incoming, Reply, Surface
 from storage.models.conversations import CHANNEL, GROUP_CHAT, PERSONAL
 from storage.repositories.conversations import ConversationRecord
 
 PLATFORM = cards.PLATFORM
 CARD_ACTION_INVOKE = "adaptiveCard/action"
+
+# A one-line answer sent as plain text; longer ones are shortened to stay within the
+# activity budget (escaping can double the length).
+PLAIN_TEXT = 8000
 
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 _THREAD = ";messageid="
@@ -209,7 +214,8 @@ def to_activity(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
     """A message activity for tenant ``workspace`` (``shared``: a channel or group chat):
     plain text where a card adds nothing, else one Adaptive Card."""
     if cards.is_plain(reply):
-        return Activity(type=ActivityTypes.message, text=cards.escape_markdown(reply.text),
+        return Activity(type=ActivityTypes.message,
+                        text=cards.escape_markdown(cards.shorten(reply.text, PLAIN_TEXT)),
                         text_format="markdown")
     content = cards.render_card(reply, resubmit=resubmit, workspace=workspace, shared=shared)
     activity = Activity(type=ActivityTypes.message, attachments=[
@@ -228,7 +234,8 @@ def invoke_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
 
 def _summary(reply: Reply) -> str | None:
     """Shown in notifications and the chat list instead of "sent a card"."""
-    text = reply.title or (reply.text.splitlines()[0] if reply.text else "")
+    body = to_plain(reply.text) if reply.markdown else reply.text
+    text = reply.title or (body.splitlines()[0] if body else "")
     return text[:200] or None
 
 

@@ -22,6 +22,7 @@ from bot.progress import Track, quietly
 from bot.services.event_fields import EventChanges, EventDraft, parse_new_event
 from bot.services.events import EventService
 from bot.settings import Settings
+from bot.wording import plural
 from storage.models.events import EVENT_SCHEDULED, Event
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.events import EventRepository
@@ -86,8 +87,9 @@ async def import_events(session: AsyncSession, rows: list[Row], settings: Settin
     if promoted:
         summary += f" {promoted} promoted from waitlists."
     if queued:
-        summary += (f" {queued} messages to registrants about the changes are queued; a "
-                    "running copbot serve or copbot worker sends them.")
+        summary += (f" {plural(queued, 'message')} to registrants about the changes "
+                    f"{'is' if queued == 1 else 'are'} queued; a running copbot serve or "
+                    "copbot worker sends them.")
     return summary
 
 

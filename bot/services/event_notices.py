@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.timefmt import format_range
 from bot.types import Button, Field, Reply
+from bot.wording import sentence
 from storage.models.events import Event
 
 
@@ -27,7 +28,7 @@ def promoted_notice(event: Event, zone: ZoneInfo) -> Reply:
         fields.append(Field("Joining link", event.join_link))
     return Reply(
         title=f"You're in: {event_label(event)}",
-        text=f"A place came free, so you are now confirmed for {event_label(event)}. "
+        text=sentence(f"A place came free, so you are now confirmed for {event_label(event)}") + " "
              "If you can no longer come, please cancel so the next person can have it.",
         fields=tuple(fields),
         buttons=(Button("Add to calendar", "calendar", str(event.id)),

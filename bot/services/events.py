@@ -34,6 +34,7 @@ from bot.services.event_notices import (
 from bot.settings import Settings
 from bot.types import ChannelRef, Notification, Reply
 from bot.types import Person as PersonRef
+from bot.wording import sentence
 from storage.models import Community, Person
 from storage.models.events import (
     CANCELLED,
@@ -46,6 +47,9 @@ from storage.models.events import (
 )
 from storage.repositories.events import EventRepository, RegistrationRepository
 from storage.repositories.people import person_ref
+
+# Calendar feeds keep recent events for this many days after they start.
+FEED_PAST_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -112,18 +116,36 @@ class EventService:
             raise NotFound(f"There is no event #{event_id}. Type events to see what's on.")
         return event
 
+    def window_end(self, now: datetime, within: timedelta | None = None) -> datetime:
+        """Where the default list of upcoming events stops (``events_window_days``)."""
+        return now + (within or timedelta(days=self.settings.events_window_days))
+
     async def upcoming(self, now: datetime, *, community_id: int | None = None,
                        within: timedelta | None = None, limit: int | None = None,
-                       ) -> list[Event]:
+                       everything: bool = False) -> list[Event]:
         """Scheduled events starting from ``now`` to ``now + within`` (default: the
-        ``events_window_days`` setting), soonest first."""
-        until = now + (within or timedelta(days=self.settings.events_window_days))
+        ``events_window_days`` setting; ``everything``: no end), soonest first."""
+        until = None if everything else self.window_end(now, within)
         return list(await self.events.upcoming(now, until, community_id=community_id,
                                                limit=limit))
 
+    async def feed(self, now: datetime, *, community_id: int | None = None) -> list[Event]:
+        """What a calendar feed carries: every event from ``FEED_PAST_DAYS`` ago on, the
+        cancelled ones too (so subscribed calendars show them as cancelled)."""
+        return list(await self.events.since(now - timedelta(days=FEED_PAST_DAYS),
+                                            community_id=community_id))
+
+    async def personal_feed(self, person_id: int, now: datetime) -> tuple[list[Event], set[int]]:
+        """A person's own calendar: their events from ``FEED_PAST_DAYS`` ago on, and the ids
+        of those they hold a place at (whose joining link it may carry)."""
+        rows = await self.registrations.upcoming_for_person(
+            person_id, now - timedelta(days=FEED_PAST_DAYS))
+        return [event for _, event in rows], {e.id for r, e in rows if r.status == CONFIRMED}
+
     async def count_upcoming(self, now: datetime, *, community_id: int | None = None,
-                             within: timedelta | None = None) -> int:
-        until = now + (within or timedelta(days=self.settings.events_window_days))
+                             within: timedelta | None = None, everything: bool = False,
+                             ) -> int:
+        until = None if everything else self.window_end(now, within)
         return await self.events.count_upcoming(now, until, community_id=community_id)
 
     async def member_statuses(self, person_id: int,
@@ -301,10 +323,10 @@ class EventService:
             raise UserError(f"{event_label(event)} has been cancelled.")
         reg = await self.registrations.find(event_id, person_id)
         if reg is None or reg.status == CANCELLED:
-            raise UserError(f"You are not registered for {event_label(event)}.")
+            raise UserError(sentence(f"You are not registered for {event_label(event)}"))
         previous = reg.status
         if not await self.registrations.set_status(reg.id, previous, CANCELLED, now):
-            raise UserError(f"You are not registered for {event_label(event)}.")
+            raise UserError(sentence(f"You are not registered for {event_label(event)}"))
         promoted: tuple[Attendee, ...] = ()
         if previous == CONFIRMED:
             await self.events.release_place(event_id, now)

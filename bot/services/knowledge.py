@@ -101,6 +101,18 @@ async def ask(session: AsyncSession, settings: Settings, *, question: str, perso
     return Answer(log, ranked, related)
 
 
+async def recall(session: AsyncSession, settings: Settings, log: QuestionLog) -> Answer:
+    """The answer a logged question got (its entry first, then the entries that rank next
+    for its wording) with the entry's related resources: what a rating reply shows again."""
+    ranked = await rank(session, settings, log.text, top=DID_YOU_MEAN + 1)
+    entry = await FaqRepository(session).get(log.faq_entry_id) if log.faq_entry_id else None
+    others = tuple(m for m in ranked.matches if entry is None or m.entry.id != entry.id)
+    if entry is None or not log.answered:
+        return Answer(log, Ranked(others, False), ())
+    related = await related_resources(session, await library_index(session, settings), entry)
+    return Answer(log, Ranked((Match(entry, log.score), *others), True), related)
+
+
 async def related_resources(session: AsyncSession, index: LibraryIndex,
                             entry: FaqEntry) -> tuple[Resource, ...]:
     """Resources that share a tag with the entry or match its question well, best first."""

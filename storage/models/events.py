@@ -71,3 +71,15 @@ class Registration(Base):
     status: Mapped[str] = mapped_column(String(16))  # confirmed | waitlisted | cancelled
     signed_up_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class CalendarToken(Base):
+    """The secret in a person's own calendar link (``/calendar/personal/<token>.ics``):
+    random, unguessable, one per person, gone when the person is forgotten."""
+
+    __tablename__ = "calendar_tokens"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]

@@ -69,6 +69,16 @@ class EventRepository:
             stmt = stmt.limit(limit)
         return (await self.session.execute(stmt)).scalars().all()
 
+    async def since(self, start: datetime, *, community_id: int | None = None,
+                    ) -> Sequence[Event]:
+        """Every event starting from ``start`` on, cancelled ones included, soonest first
+        (what a calendar feed carries)."""
+        stmt = select(Event).where(Event.starts_at >= start)
+        if community_id is not None:
+            stmt = stmt.where(Event.community_id == community_id)
+        return (await self.session.execute(stmt.order_by(Event.starts_at, Event.id))
+                ).scalars().all()
+
     async def count_upcoming(self, start: datetime, until: datetime | None = None, *,
                              community_id: int | None = None) -> int:
         stmt = select(func.count(Event.id)).where(

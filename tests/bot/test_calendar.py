@@ -98,15 +98,79 @@ async def test_feeds_list_upcoming_events_without_joining_links(bot: TestBot,
     bot.clock.set(datetime(2026, 12, 5, tzinfo=UTC))
     cancelled = await add(bot, start="2026-12-12 10:00")
     await bot.say(f"event cancel {cancelled} confirm", as_="olive")
+    await add(bot, start="2027-06-01 10:00")  # far beyond the chat's 60-day window
+    bot.clock.set(datetime(2027, 1, 4, tzinfo=UTC))  # 4 Dec is now 31 days ago
     status, content_type, body = await fetch(f"{feeds}/calendar.ics")
     assert status == 200 and content_type.startswith("text/calendar")
     assert b"meet.example" not in body
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in body and b"X-PUBLISHED-TTL:PT1H" in body
     calendar = icalendar.Calendar.from_ical(body)
-    uids = sorted(str(e.uid) for e in calendar.events)
-    assert uids == [f"event-{n}@midlands-decision-support-network.copbot" for n in ("1", "2")]
+    by_uid = {str(e.uid).split("@")[0]: e for e in calendar.events}
+    # the last 30 days and everything after, the cancelled one shown as cancelled
+    assert sorted(by_uid) == ["event-1", "event-2", f"event-{cancelled}", "event-5"]
+    gone = by_uid[f"event-{cancelled}"]
+    assert gone["STATUS"] == "CANCELLED" and int(gone["SEQUENCE"]) == 1
+    assert by_uid["event-1"]["STATUS"] == "CONFIRMED" and int(by_uid["event-1"]["SEQUENCE"]) == 0
     status, _, body = await fetch(f"{feeds}/calendar/analysis.ics")
     assert status == 200
-    [only] = icalendar.Calendar.from_ical(body).events
-    assert str(only.uid).startswith(f"event-{spc}@")
+    analysis = sorted(str(e.uid).split("@")[0] for e in icalendar.Calendar.from_ical(body).events)
+    assert analysis == [f"event-{spc}", f"event-{cancelled}", "event-5"]  # not evaluation's
     status, _, _ = await fetch(f"{feeds}/calendar/astrology.ics")
     assert status == 404
+
+
+async def test_a_calendar_name_with_a_comma_is_escaped(bot: TestBot, feeds: str) -> None:
+    bot.runtime.settings.network_name = "Analysts, Modellers; and Friends"
+    status, _, body = await fetch(f"{feeds}/calendar.ics")
+    assert status == 200  # TEXT values: "," and ";" escaped (RFC 5545 3.3.11)
+    assert b"X-WR-CALNAME:Analysts\\, Modellers\\; and Friends" in body
+    assert b"\r\nNAME:Analysts\\, Modellers\\; and Friends" in body
+
+
+async def test_a_personal_link_carries_my_events_and_joining_links_with_a_place(
+        bot: TestBot, feeds: str) -> None:
+    bot.runtime.settings.public_url = "https://copbot.example.org/"
+    spc = await add(bot)
+    other = await add(bot, start="2026-12-11 10:00", community="evaluation")
+    await bot.say(f"signup {spc}", as_="alice")
+    await bot.say(f"signup {other}", as_="alice")
+    await bot.say(f"signup {other}", as_="bob")
+    await bot.say(f"signup {other}", as_="carol")  # capacity 2: carol waits
+    reply = await bot.say(f"calendar {spc}", as_="alice")
+    assert reply.link is not None and reply.link.label == "Add to calendar"
+    prefix = "https://copbot.example.org/calendar/personal/"
+    assert reply.link.url.startswith(prefix) and reply.link.url.endswith(".ics")
+    assert "https://copbot.example.org/calendar.ics" in reply.text
+    token = reply.link.url[len(prefix):-len(".ics")]
+    assert len(token) >= 40  # unguessable
+    again = await bot.say(f"calendar {other}", as_="alice")
+    assert again.link == reply.link  # one link per person, holding all their events
+
+    status, content_type, body = await fetch(f"{feeds}/calendar/personal/{token}.ics")
+    assert status == 200 and content_type.startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(body)
+    assert sorted(str(e.uid).split("@")[0] for e in calendar.events) == [
+        f"event-{spc}", f"event-{other}"]
+    assert b"meet.example/spc" in body  # alice holds places: her joining links
+
+    await bot.say(f"signup {spc}", as_="carol")
+    mine = (await bot.say(f"calendar {spc}", as_="carol")).link
+    assert mine is not None and mine != reply.link
+    status, _, body = await fetch(mine.url.replace("https://copbot.example.org", feeds))
+    events = {str(e.uid).split("@")[0]: e for e in icalendar.Calendar.from_ical(body).events}
+    assert set(events) == {f"event-{spc}", f"event-{other}"}
+    assert "meet.example" not in str(events[f"event-{other}"].get("URL", ""))  # waiting
+    status, _, _ = await fetch(f"{feeds}/calendar/personal/{'x' * 43}.ics")
+    assert status == 404
+
+
+async def test_forgetting_a_person_ends_their_calendar_link(bot: TestBot, feeds: str) -> None:
+    bot.runtime.settings.public_url = "https://copbot.example.org"
+    spc = await add(bot)
+    await bot.say(f"signup {spc}", as_="alice")
+    link = (await bot.say(f"calendar {spc}", as_="alice")).link
+    assert link is not None
+    local = link.url.replace("https://copbot.example.org", feeds)
+    assert (await fetch(local))[0] == 200
+    await bot.say("forget me confirm", as_="alice")
+    assert (await fetch(local))[0] == 404

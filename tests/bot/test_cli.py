@@ -40,7 +40,7 @@ def test_help_lists_every_command(workdir: Path) -> None:
     result = run(["chat"], workdir, "help\n")
     assert result.returncode == 0, result.stderr
     [help_text] = replies(result.stdout)
-    assert "help [command] — " in help_text
+    assert "help [command|organisers] — " in help_text
     assert "communities — " in help_text
 
 

@@ -19,11 +19,19 @@ from tests.testbot import TestBot
 
 
 async def test_help_lists_every_command_with_a_description(bot: TestBot) -> None:
-    text = (await bot.say("help")).text
+    member = await bot.say("help")
+    organiser = await bot.say("help", as_="olive")
+    theirs = (await bot.say("help organisers", as_="olive")).text
     for command in bot.runtime.commands:
-        if not command.hidden:
-            assert command.usage_text in text
-            assert command.summary in text
+        if command.hidden:
+            continue
+        text = theirs if command.organiser_only else member.text
+        assert f"{command.usage_text} — {command.summary}" in text
+        if command.organiser_only:
+            assert command.summary not in member.text  # members see what they can use
+    assert "help organisers" in organiser.footer and "help organisers" not in member.footer
+    refused = await bot.say("help organisers")
+    assert "for the network's organisers" in refused.text and not refused.title
 
 
 async def test_help_for_one_command_shows_its_usage(bot: TestBot) -> None:

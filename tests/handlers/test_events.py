@@ -47,6 +47,7 @@ async def test_signup_confirms_then_waitlists_and_twice_is_harmless(bot: TestBot
     event = await add_event(bot, capacity=1)
     first = await bot.say(f"signup {event}", as_="alice")
     assert first.title == f"You're registered: #{event} Intro to SPC charts"
+    assert first.link is not None and first.link.label == "Join"
     assert buttons(first) == [f"calendar {event}", f"cancel {event}"]
     again = await bot.say(f"signup #{event}", as_="alice")
     assert "already registered" in again.text and "#1" in again.text
@@ -88,6 +89,12 @@ async def test_joining_link_only_for_confirmed_registrants_and_organisers(bot: T
     assert link in render_text(await bot.say(f"event {event}", as_="olive"))
     assert link in render_text(await bot.say("my events", as_="alice"))
     assert link not in render_text(await bot.say("my events", as_="bob"))
+    # people with a place get a Join button (an open-URL link), not an address in a list
+    card = await bot.say(f"event {event}", as_="alice")
+    assert card.link is not None and (card.link.label, card.link.url) == ("Join", link)
+    assert (await bot.say(f"event {event}", as_="bob")).link is None
+    calendar = next(b for b in card.buttons if b.action_id == "calendar")
+    assert calendar.new_message  # its answer never replaces the card with Join and Cancel
 
 
 async def test_buttons_follow_the_members_status(bot: TestBot) -> None:
@@ -172,6 +179,7 @@ async def test_event_add_without_fields_offers_a_form_that_submits(bot: TestBot)
     bad = await bot.send(bot.incoming(as_="olive", action=Action("event add"),
                                       form={**form, "time": "", "capacity": "0"}))
     assert set(bad.field_errors) == {"time", "capacity"}
+    assert "• Places:" in bad.text and "capacity" not in bad.text  # the labels on the form
 
 
 async def test_members_cannot_use_organiser_commands(bot: TestBot) -> None:

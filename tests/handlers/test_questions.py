@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from adapters.console.render import render_text
 from bot.settings import Settings
 from bot.types import Action, Surface
 from storage.models.knowledge import QuestionLog
@@ -29,10 +30,12 @@ async def test_a_question_gets_the_answer_its_source_and_feedback_buttons(bot: T
     await add_faq(bot, **SPC)
     reply = await bot.say("ask how can I get HES data?")
     assert reply.title == HES["question"]
+    assert reply.text == HES["answer"] and reply.markdown  # formatted by each platform
     assert "Apply through DARS with your IG lead. See the guide (https://digital.nhs.uk/dars)." \
-        == reply.text  # the markdown subset, as plain text
+        in render_text(reply)  # the console shows the markdown subset as plain text
     assert reply.link is not None and reply.link.url == HES["url"]
-    assert ("Last reviewed", "30 June 2026") in [(f.label, f.value) for f in reply.fields]
+    assert reply.link.label == "Source (reviewed 30 June 2026)"
+    assert not reply.fields  # the rest is in faq F1: an answer stays short
     assert reply.footer == "Was this helpful? (Q1)"
     assert [(b.action_id, b.value) for b in reply.buttons] == [("feedback", "Q1 yes"),
                                                               ("feedback", "Q1 no")]
@@ -98,7 +101,10 @@ async def test_every_question_is_logged_with_answer_score_and_feedback(bot: Test
     answered = await bot.say("how do I get HES data?")
     await bot.say("When is the Christmas party?")
     thanks = await bot.press(*answered.buttons[0].command_text.split(" ", 1))
-    assert "glad it helped" in thanks.text
+    # the answer stays in view; only the buttons give way to the thanks
+    assert thanks.footer == "Thanks — glad it helped." and not thanks.buttons
+    assert (thanks.title, thanks.text, thanks.link) == (answered.title, answered.text,
+                                                        answered.link)
     first, second = await _log(bot)
     assert (first.answered, first.faq_entry_id, first.feedback) == (True, 1, "yes")
     assert first.score > second.score
@@ -110,8 +116,14 @@ async def test_every_question_is_logged_with_answer_score_and_feedback(bot: Test
 async def test_not_helpful_feedback_is_recorded_and_can_be_changed(bot: TestBot) -> None:
     await add_faq(bot, **HES)
     await bot.say("how do I get HES data?")
+    await add_faq(bot, question="Where is HES data documented?", tags="hes",
+                  answer="In the HES data dictionary.", url="https://example.org/hes")
     reply = await bot.press("feedback", "Q1 no")
-    assert "didn't help" in reply.text
+    # the answer stays; the next closest entry and the way to the network are offered
+    assert "didn't help" in reply.footer and reply.title == HES["question"]
+    assert [b.command_text for b in reply.buttons] == ["escalate Q1", "escalate Q1 anonymous"]
+    assert [i.title for i in reply.items] == ["Where is HES data documented?"]
+    assert [b.command_text for b in reply.items[0].buttons] == ["faq F2"]
     assert (await _log(bot))[0].feedback == "no"
     await bot.press("feedback", "Q1 yes")
     assert (await _log(bot))[0].feedback == "yes"

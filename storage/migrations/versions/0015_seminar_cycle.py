@@ -1,7 +1,7 @@
 """the seminar cycle: attendance, feedback, topics and votes, event materials, people's email
 
 Revision ID: 0015_seminar_cycle
-Revises: 0012_ops
+Revises: 0014_replies
 Create Date: 2026-11-30
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_seminar_cycle"
-down_revision: str | Sequence[str] | None = "0012_ops"
+down_revision: str | Sequence[str] | None = "0014_replies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = ("0002_events", "0003_knowledge")
 

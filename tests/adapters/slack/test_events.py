@@ -118,6 +118,15 @@ async def test_sign_up_with_the_button_then_cancel(slack: SlackDriver,
     assert await registrations(database, "confirmed") == 1
     [cancel] = [b for b in _buttons(answer.params["blocks"]) if b["action_id"] == "cancel"]
 
+    # Add to calendar answers apart: the card with Join and Cancel stays
+    [calendar] = [b for b in _buttons(answer.params["blocks"])
+                  if b["action_id"].startswith("calendar")]
+    slack.fake.responses.clear()
+    await slack.interaction(_press(slack, calendar))
+    [file_answer] = await slack.fake.wait_for("respond")
+    assert file_answer.params["replace_original"] is False
+    assert "for your calendar" in file_answer.params["text"]
+
     slack.fake.responses.clear()
     await slack.interaction(_press(slack, cancel))
     [cancelled] = await slack.fake.wait_for("respond")

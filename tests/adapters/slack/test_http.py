@@ -158,6 +158,20 @@ async def test_a_form_slack_cannot_open_is_offered_as_a_button(slack: SlackDrive
     assert blocks[1]["elements"][0]["action_id"] == "register"
 
 
+async def test_a_form_button_that_fails_again_offers_only_the_typed_way(
+        slack: SlackDriver) -> None:
+    slack.fake.fail("views.open", "expired_trigger_id")
+    form = Form(action_id="register", title="Register", inputs=(FormInput("name", "Name"),))
+    add_command(slack, "register", Reply(form=form))
+    body = payload("block_actions")
+    body["actions"][0].update(action_id="register", value="")
+    body["response_url"] = slack.fake.response_url("register-again")
+    await slack.interaction(body)
+    [answer] = await slack.fake.wait_for("respond")
+    assert 'type instead: `register name="…"`' in answer.params["blocks"][0]["text"]["text"]
+    assert not [b for b in answer.params["blocks"] if b["type"] == "actions"]  # no loop
+
+
 async def test_a_file_reply_is_uploaded_to_the_dm(slack: SlackDriver) -> None:
     ics = Attachment("seminar.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     add_command(slack, "ics", Reply(text="Your calendar file is in our DM.", file=ics))

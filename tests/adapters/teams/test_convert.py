@@ -17,7 +17,7 @@ from adapters.teams.convert import (
     to_activity,
     to_incoming,
 )
-from bot.types import Action, Button, Field, Form, FormInput, Item, Link, Reply, Surface
+from bot.types import Action, Attachment, Button, Field, Form, FormInput, Item, Link, Reply, Surface
 from tests.adapters.teams.cardwalk import elements
 from tests.adapters.teams.fake_connector import PAYLOADS, TENANT
 
@@ -206,7 +206,7 @@ def test_form_becomes_an_input_card() -> None:
         "Input.ChoiceSet", "Input.Text"]
     assert inputs["title"]["isRequired"] is True and inputs["title"]["label"] == "Title"
     assert inputs["about"]["isMultiline"] is True
-    assert inputs["capacity"]["value"] == "30"
+    assert inputs["capacity"]["value"] == 30  # a number: Input.Number refuses "30"
     assert inputs["link"]["style"] == "Url"
     assert inputs["community"]["choices"] == [{"title": "Analysis", "value": "analysis"},
                                               {"title": "Evidence", "value": "evidence"}]
@@ -244,3 +244,14 @@ def test_a_submitted_form_comes_back_with_errors_and_values() -> None:
 @pytest.mark.parametrize("spec", [None, "x", {"inputs": "x"}, {"inputs": [{"label": 1}]}])
 def test_a_form_spec_that_is_not_ours_is_refused(spec: object) -> None:
     assert cards.form_from_spec("a", "", spec, {}) is None
+
+
+def test_a_calendar_file_with_a_link_is_offered_as_the_link() -> None:
+    ics = Attachment("event-1.ics", "text/calendar", b"BEGIN:VCALENDAR")
+    with_link = cards.render_card(Reply(text="Add it", file=ics, link=Link(
+        "https://copbot.example.org/calendar/personal/t.ics", "Add to calendar")))
+    assert with_link["actions"] == [{"type": "Action.OpenUrl", "title": "Add to calendar",
+                                     "url": "https://copbot.example.org/calendar/personal/t.ics"}]
+    assert not any("can't be sent" in str(e.get("text")) for e in with_link["body"])
+    without = cards.render_card(Reply(text="Here it is", file=ics))
+    assert any("can't be sent" in str(e.get("text")) for e in without["body"])

@@ -1,0 +1,23 @@
+"""What a form says instead of an input whose current value is too long for the platform.
+
+A platform that cannot show a value in an input (Slack: 3,000 characters) must not show a
+cut copy either, since saving the form would then cut the text.  The input is left out (a
+form that does not send a field leaves it as it is) and this note says how to change it.
+"""
+
+from __future__ import annotations
+
+from bot.types import Form, FormInput
+
+
+def typed_change(form: Form, spec: FormInput) -> str:
+    """The one-line command that sets ``spec`` on what ``form`` edits."""
+    return " ".join(part for part in (form.action_id, form.value, f'{spec.name}="…"') if part)
+
+
+def too_long_note(form: Form, spec: FormInput, limit: int) -> str:
+    """``Description (4,210 characters) is longer than this form can hold (3,000), so it
+    stays as it is. To change it, type: event edit 12 description="…"``."""
+    return (f"{spec.label} ({len(spec.value):,} characters) is longer than this form can hold "
+            f"({limit:,}), so it stays as it is. To change it, type: "
+            f"{typed_change(form, spec)}")

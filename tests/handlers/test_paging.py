@@ -1,0 +1,104 @@
+"""Long lists a page at a time: "…and N more", a Show more button that is the same as typing
+``<command> page N``, ``events all`` past the window, and the roster's CSV pointer.  The clock
+reads Thu 3 Dec 2026 10:00 UTC; the default window is 60 days (to Mon 1 Feb 2027)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from adapters.console.render import render_text
+from bot.types import Reply
+from tests.testbot import TestBot
+
+
+async def add_events(bot: TestBot, count: int, first: date, capacity: int = 30) -> list[str]:
+    ids = []
+    for n in range(count):
+        day = first + timedelta(days=n)
+        reply = await bot.say(f'event add title="Seminar {n + 1}" start="{day} 14:00" '
+                              f"duration=60m capacity={capacity}", as_="olive")
+        assert reply.title and reply.title.startswith("Created #"), render_text(reply)
+        ids.append(reply.title.split()[1].lstrip("#"))
+    return ids
+
+
+def titles(reply: Reply) -> list[str]:
+    return [item.title.split(" ", 1)[1] for item in reply.items]
+
+
+def more(reply: Reply) -> list[str]:
+    return [b.command_text for b in reply.buttons if b.label == "Show more"]
+
+
+async def test_events_come_a_page_at_a_time_and_say_what_is_beyond_the_window(
+        bot: TestBot) -> None:
+    await add_events(bot, 23, date(2026, 12, 5))
+    await add_events(bot, 2, date(2027, 3, 1))
+    first = await bot.say("events", as_="alice")
+    assert titles(first) == [f"Seminar {n}" for n in range(1, 11)]
+    assert first.title == "Upcoming events (next 60 days, to Mon 1 Feb 2027)"
+    assert "…and 13 more: events page 2." in first.footer
+    assert "2 more after Mon 1 Feb 2027: events all." in first.footer
+    assert more(first) == ["events page 2"]
+
+    pressed = await bot.press("events", "page 2", as_="alice")
+    typed = await bot.say("events page 2", as_="alice")
+    assert titles(pressed) == titles(typed) == [f"Seminar {n}" for n in range(11, 21)]
+    last = await bot.say("events page 3", as_="alice")
+    assert titles(last) == ["Seminar 21", "Seminar 22", "Seminar 23"] and not more(last)
+    assert "…and" not in last.footer and "events all" in last.footer
+
+    beyond = await bot.say("events page 4", as_="alice")
+    assert "only 3 pages" in beyond.text and not beyond.items
+
+    everything = await bot.say("events all", as_="alice")
+    assert everything.title == "All upcoming events"
+    assert "…and 15 more: events all page 2." in everything.footer
+    assert more(everything) == ["events all page 2"]
+    end = await bot.say("events all page 3", as_="alice")
+    assert titles(end) == ["Seminar 21", "Seminar 22", "Seminar 23", "Seminar 1",
+                           "Seminar 2"]
+
+
+async def test_nothing_in_the_window_points_to_what_comes_later(bot: TestBot) -> None:
+    await add_events(bot, 1, date(2027, 3, 1))
+    reply = await bot.say("events", as_="alice")
+    assert reply.text == ("No events in the next 60 days. "
+                          "1 more after Mon 1 Feb 2027: events all.")
+    assert titles(await bot.say("events all", as_="alice")) == ["Seminar 1"]
+
+
+async def test_an_event_in_a_list_takes_three_lines(bot: TestBot) -> None:
+    await add_events(bot, 1, date(2026, 12, 5))
+    [item] = (await bot.say("events", as_="alice")).items
+    assert item.text.splitlines() == ["Sat 5 Dec 2026, 14:00–15:00 GMT · Online",
+                                      "30 of 30 left"]
+    assert [b.command_text for b in item.buttons] == ["signup 1"]
+    assert not item.fields
+
+
+async def test_my_events_pages_and_offers_join_to_people_with_a_place(bot: TestBot) -> None:
+    ids = await add_events(bot, 12, date(2026, 12, 5))
+    for event_id in ids:
+        await bot.say(f"signup {event_id}", as_="alice")
+    await bot.say(f'event edit {ids[0]} link=https://meet.example/one', as_="olive")
+    first = await bot.say("my events", as_="alice")
+    assert first.title == "Your events (12)" and len(first.items) == 10
+    assert first.items[0].link is not None and first.items[0].link.label == "Join"
+    assert first.items[0].link.url == "https://meet.example/one"
+    assert first.footer == "…and 2 more: my events page 2."
+    assert more(first) == ["my events page 2"]
+    second = await bot.press("my events", "page 2", as_="alice")
+    assert titles(second) == ["Seminar 11", "Seminar 12"] and not more(second)
+
+
+async def test_a_long_roster_shows_one_page_and_points_to_the_export(bot: TestBot) -> None:
+    [event_id] = await add_events(bot, 1, date(2026, 12, 5), capacity=52)
+    for n in range(55):
+        await bot.say(f"signup {event_id}", as_=f"member{n}")
+    roster = await bot.say(f"attendees {event_id}", as_="olive")
+    names = [line for line in roster.text.splitlines() if "signed up" in line]
+    assert len(names) == 50
+    assert "Confirmed (52 of 52):" in roster.text and "Waitlist (3):" in roster.text
+    assert roster.footer == ("…and 5 more: the whole list is in "
+                             f"copbot export attendees {event_id} --format csv")
