@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli.events import attendees_csv
 from bot.cli.imports import run_import
-from bot.cli.knowledge import run_report
+from bot.cli.report import run_report
 from bot.importing import ImportFailed
 from bot.services.events import EventService
 from bot.settings import Settings
@@ -120,7 +120,8 @@ def test_neutralise(cell: object, safe: str) -> None:
 async def test_a_question_in_the_report_cannot_run_as_a_formula(
         bot: TestBot, settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     await bot.say('=HYPERLINK("http://evil.example","how do I get HES data?")')
-    assert await run_report(argparse.Namespace(since=None, unanswered=False), settings) == 0
+    assert await run_report(argparse.Namespace(since=None, unanswered=False, state=None),
+                            settings) == 0
     line = capsys.readouterr().out.splitlines()[0]
     cells = line.split("\t")
     assert cells[-1].startswith("'=HYPERLINK(")
