@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bot.errors import UsageError
+from bot.numbers import shorten, whole_number
 from bot.types import Button
 from bot.wording import plural
 
@@ -30,9 +31,10 @@ def split_page(raw: str) -> tuple[str, int]:
     if match is None:
         return raw.strip(), 1
     word = match.group(1)
-    if not word.isdigit() or int(word) < 1:
-        raise UsageError(f"“page {word}” is not a page number: write e.g. page 2.")
-    return raw[:match.start()].strip(), int(word)
+    number = whole_number(word)
+    if number is None or number < 1:
+        raise UsageError(f"“page {shorten(word)}” is not a page number: write e.g. page 2.")
+    return raw[:match.start()].strip(), number
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import UsageError
+from bot.paging import paginate, split_page
 from bot.services.event_notices import event_label
 from bot.services.topics import TopicService, topic_id_from
 from bot.timefmt import format_range
@@ -13,7 +14,6 @@ from bot.types import Button, Field, Item, Reply
 from storage.models.seminars import Topic
 from storage.repositories.people import person_ref
 
-LIST_LIMIT = 15
 
 
 def service(ctx: Context) -> TopicService:
@@ -55,17 +55,18 @@ async def suggest(ctx: Context, args: Args) -> Reply:
 
 
 async def list_topics(ctx: Context, args: Args) -> Reply:
-    community, rows = await service(ctx).open_topics(args.raw)
+    raw, number = split_page(args.raw)
+    community, rows = await service(ctx).open_topics(raw)
     where = f" in {community.name}" if community else ""
     if not rows:
         return Reply(text=f"No open topic suggestions{where}. Suggest one: suggest <topic>")
-    shown = rows[:LIST_LIMIT]
-    mine = await service(ctx).topics.voted_by(ctx.person_id, [t.id for t, _ in shown])
-    more = len(rows) - len(shown)
+    command = " ".join(["topics", *([community.slug] if community else [])])
+    page = paginate(rows, number, command)
+    mine = await service(ctx).topics.voted_by(ctx.person_id, [t.id for t, _ in page.entries])
     return Reply(title=f"Seminar topics people asked for{where}",
                  text="One vote per person per topic; press Vote again to withdraw it.",
-                 items=tuple(topic_item(t, n, t.id in mine) for t, n in shown),
-                 footer=f"…and {more} more" if more > 0 else "")
+                 items=tuple(topic_item(t, n, t.id in mine) for t, n in page.entries),
+                 footer=page.footer and f"{page.footer}.", buttons=page.more_button)
 
 
 async def vote(ctx: Context, args: Args) -> Reply:

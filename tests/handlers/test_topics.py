@@ -72,3 +72,20 @@ async def test_planning_a_topic_tells_its_voters_and_closing_hides_it(bot: TestB
                          ("topic close", "Which topic?")):
         assert message in (await bot.say(bad, as_="olive")).text
     assert "What would you like a seminar about?" in (await bot.say("suggest", as_="bob")).text
+
+
+async def test_a_long_topic_list_pages_with_show_more(bot: TestBot) -> None:
+    subjects = ["Bayesian", "Cohort", "Dashboards", "Epidemiology", "Forecasting", "Geography",
+                "Hierarchical", "Imputation", "Joinpoint", "Kaplan", "Linkage", "Markov"]
+    for n, subject in enumerate(subjects):
+        await bot.say(f'suggest anyway=yes "{subject} methods for analysts"', as_=f"member{n}")
+    first = await bot.say("topics", as_="dan")
+    assert len(first.items) == 10
+    assert "…and 2 more: topics page 2" in first.footer
+    [more] = [b for b in first.buttons if b.label == "Show more"]
+    second = await bot.press(more.action_id, more.value, as_="dan")
+    assert len(second.items) == 2 and not second.buttons
+    assert {i.title for i in first.items}.isdisjoint(i.title for i in second.items)
+    for bad in ("topics page ²", "topics page 0"):
+        refused = await bot.say(bad, as_="dan")
+        assert "is not a page number" in refused.text
