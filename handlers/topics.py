@@ -15,7 +15,6 @@ from storage.models.seminars import Topic
 from storage.repositories.people import person_ref
 
 
-
 def service(ctx: Context) -> TopicService:
     return TopicService(ctx.session, ctx.settings)
 
