@@ -33,6 +33,7 @@ async def test_a_dry_run_tick_posts_nothing_to_slack(
     await add_event(database, london(2026, 12, 3, 11, 0), created_at=london(2026, 12, 3, 9, 0))
     (tmp_path / ".env").write_text(f"COPBOT_DATABASE_URL={database_url}\n"
                                    "COPBOT_SLACK_BOT_TOKEN=xoxb-test-token\n"
+                                   "COPBOT_SLACK_SIGNING_SECRET=test-secret\n"
                                    f"COPBOT_SLACK_API_URL={fake_slack.api_url}\n")
     code, out, err = await copbot("scheduler", "tick", "--now", "2026-12-03T10:00", cwd=tmp_path)
     assert code == 0, err

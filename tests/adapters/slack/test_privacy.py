@@ -91,7 +91,7 @@ async def test_events_in_a_channel_show_nobodys_own_place(slack: SlackDriver) ->
     assert "you have a place" not in shown(listing)
     buttons = [e["text"]["text"] for b in listing.blocks if b["type"] == "actions"
                for e in b["elements"]]
-    assert buttons == ["Details", "Sign up"]
+    assert buttons == ["Sign up"]
     assert slack.fake.calls_to("chat.postEphemeral") == []
 
 
