@@ -148,7 +148,7 @@ def test_an_import_that_moves_an_event_queues_the_notices_for_a_running_bot(
     chat(workdir, "alice", "signup 1")
     table.write_text(IMPORT.format(day=day).replace(f"{day} 14:00", f"{day} 15:00"))
     moved = run(["import", "events", str(table)], workdir)
-    assert "1 updated" in moved.stdout and "1 messages to registrants" in moved.stdout
+    assert "1 updated" in moved.stdout and "1 message to registrants" in moved.stdout
     assert "queued" in moved.stdout, moved.stdout
     # The next process that runs a sender (here a chat session) delivers it, once.
     [listing] = chat(workdir, "bob", "events")

@@ -27,7 +27,7 @@ async def test_a_recording_goes_to_the_library_the_card_and_the_registrants(
     refused = await bot.say(f"event recording {event} {RECORDING}", as_="alice")
     assert "Only organisers" in refused.text
     bad = await bot.say(f"event recording {event} not-a-link", as_="olive")
-    assert "is not a web link" in bad.text
+    assert "must be a web address" in bad.text
     added = await bot.say(f"event recording {event} {RECORDING}", as_="olive")
     assert added.text == (f"Added the recording of #{event} Intro to SPC charts in the library "
                           "as R1. 1 person was told.")

@@ -31,19 +31,19 @@ GOOD = 'ok-1,Fine,2026-12-10 14:00,90m,30,https://meet.example/ok\n'
 # (what is wrong, the bad row, what the refusal says)
 IMPORT_ATTACKS = [
     ("a joining link with a line break", 'bad,Evil,2026-12-11 14:00,60m,5,'
-     '"https://meet.example/x\nDESCRIPTION:pwned"\n', "row 2: link: must not contain spaces"),
+     '"https://meet.example/x\nDESCRIPTION:pwned"\n', "row 3: link: must not contain spaces"),
     ("a link with user info", "bad,Evil,2026-12-11 14:00,60m,5,"
-     "https://meet.nhs.uk@evil.example/x\n", "row 2: link: must not have a user name"),
+     "https://meet.nhs.uk@evil.example/x\n", "row 3: link: must not have a user name"),
     ("a link that is not the web", "bad,Evil,2026-12-11 14:00,60m,5,javascript:alert(1)\n",
-     "row 2: link: must be a web address"),
+     "row 3: link: must be a web address"),
     ("a capacity beyond the limit", "bad,Evil,2026-12-11 14:00,60m,999999999999,\n",
-     "row 2: capacity: must be a whole number from 1 to 100000"),
+     "row 3: capacity: must be a whole number from 1 to 100000"),
     ("a superscript capacity", "bad,Evil,2026-12-11 14:00,60m,²,\n",
-     "row 2: capacity: must be a whole number"),
+     "row 3: capacity: must be a whole number"),
     ("a duration beyond the limit", "bad,Evil,2026-12-11 14:00,99999999999999999999m,5,\n",
-     "row 2: duration:"),
+     "row 3: duration:"),
     ("a duration of eight days", "bad,Evil,2026-12-11 14:00,8d,5,\n",
-     "row 2: duration: an event can last at most 7 days"),
+     "row 3: duration: an event can last at most 7 days"),
 ]
 
 

@@ -6,7 +6,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from storage.db import Database, migrating
 from storage.models import Base, Person
@@ -64,23 +64,22 @@ async def test_ids_never_reused_keeps_every_row_and_never_hands_an_id_out_twice(
     them (no cascade), and afterwards a deleted question's id is not given to the next."""
     async with database.engine.connect() as conn:
         await conn.run_sync(migrating, _downgrade_ids_never_reused)
+    # Rows as the schema stood before the migration: inserts that name only the columns
+    # it had (later migrations add columns the models already carry).
     async with database.session() as session:
-        person = Person(platform="console", workspace="", user_id="alice", created_at=NOW,
-                        last_seen_at=NOW)
-        session.add(person)
-        await session.flush()
-        question = QuestionLog(person_id=person.id, platform="console", workspace="",
-                               channel="general", text="How?", asked_at=NOW, answered=False,
-                               score=0.0)
-        session.add(question)
-        await session.flush()
-        escalation = Escalation(question_id=question.id, asker_id=person.id, status="open",
-                                escalated_at=NOW)
-        session.add(escalation)
-        await session.flush()
-        session.add(NetworkAnswer(escalation_id=escalation.id, person_id=person.id,
-                                  text="Like this.", created_at=NOW))
-        first_id = question.id
+        person_id = (await session.execute(insert(Person).values(
+            platform="console", workspace="", user_id="alice", display_name="",
+            created_at=NOW, last_seen_at=NOW).returning(Person.id))).scalar_one()
+        first_id = (await session.execute(insert(QuestionLog).values(
+            person_id=person_id, platform="console", workspace="", channel="general",
+            text="How?", asked_at=NOW, answered=False, score=0.0).returning(QuestionLog.id))
+        ).scalar_one()
+        escalation_id = (await session.execute(insert(Escalation).values(
+            question_id=first_id, asker_id=person_id, anonymous=False, status="open",
+            escalated_at=NOW).returning(Escalation.id))).scalar_one()
+        await session.execute(insert(NetworkAnswer).values(
+            escalation_id=escalation_id, person_id=person_id, text="Like this.",
+            created_at=NOW))
 
     await database.upgrade()
     async with database.session() as session:

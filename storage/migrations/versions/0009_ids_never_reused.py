@@ -21,7 +21,9 @@ from alembic import op
 revision: str = "0009_ids_never_reused"
 down_revision: str | Sequence[str] | None = "0008_outbox_notices"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = ("0002_events", "0003_knowledge")
+# The tables it rebuilds (events from 0002, the knowledge tables from 0003) are already
+# below it: 0008 depends on 0005, which depends on 0002, and 0007 depends on 0003.
+depends_on: str | Sequence[str] | None = None
 
 # Questions (Q12, linked from posted cards' threads), events (#12), FAQ entries (F12),
 # library resources (R12) and network answers (in "accept Q12 34" buttons).

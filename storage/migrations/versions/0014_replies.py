@@ -13,7 +13,7 @@ from alembic import op
 revision: str = "0014_replies"
 down_revision: str | Sequence[str] | None = "0012_ops"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "0002_events"
+depends_on: str | Sequence[str] | None = None  # 0002 is below it, through 0008 and 0005
 
 
 def upgrade() -> None:

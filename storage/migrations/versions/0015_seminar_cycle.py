@@ -13,7 +13,7 @@ from alembic import op
 revision: str = "0015_seminar_cycle"
 down_revision: str | Sequence[str] | None = "0014_replies"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = ("0002_events", "0003_knowledge")
+depends_on: str | Sequence[str] | None = None  # 0002 and 0003 are below it, through 0008 and 0007
 
 
 def _fk(table: str, column: str, target: str, ondelete: str) -> sa.ForeignKeyConstraint:
