@@ -29,7 +29,7 @@ from bot.scheduler.sender import DeliveryResult, Sender
 from bot.settings import Settings
 from bot.timefmt import format_datetime, format_duration
 from bot.types import Reply
-from storage.db import Database
+from storage.db import Database, is_unavailable
 from storage.models.deliveries import DIGEST, NOTICE, SKIPPED, Delivery
 from storage.repositories.deliveries import DeliveryRepository
 
@@ -106,7 +106,14 @@ class ScheduledPosts:
         report = TickReport(now)
         report.results += await self.plan(now)
         report.results += await self.sender.send_ready()
-        await self.housekeeping.run_if_due(now)
+        try:
+            await self.housekeeping.run_if_due(now)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            # What was sent is reported all the same; the next tick tries the day's
+            # housekeeping again.
+            log.warning("housekeeping skipped: database unavailable (%s)", exc)
         if report.results:
             log.info("scheduler tick at %s: %d sent, %d skipped, %d failed, %d to retry",
                      now.isoformat(), report.count("sent"), report.count("skipped"),
