@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.seminars import Cell, add_export_parsers, write_csv
+from bot.cli.seminars import Cell, add_export_parsers, write_csv, write_export
 from bot.numbers import is_ascii_number, record_id, shorten
 
 # The database and the services load when a command runs, not for ``copbot --help``.
@@ -89,14 +89,5 @@ async def run_export_attendees(args: argparse.Namespace, settings: Settings) -> 
         return 1
     finally:
         await database.dispose()
-    text = attendees_csv(attendees, settings, came)
-    if args.out is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        print(f"cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"Wrote {len(attendees)} registrations to {args.out}", file=sys.stderr)
-    return 0
+    return write_export(attendees_csv(attendees, settings, came), args.out,
+                        f"{len(attendees)} registrations")

@@ -99,15 +99,20 @@ async def _export(args: argparse.Namespace, settings: Settings, query: Query,
         return 1
     finally:
         await database.dispose()
-    if args.out is None:
+    return write_export(text, args.out, f"{count} {noun}")
+
+
+def write_export(text: str, out: Path | None, what: str) -> int:
+    """An export to stdout, or to ``out`` saying what was written there; the exit code."""
+    if out is None:
         sys.stdout.write(text)
         return 0
     try:
-        args.out.write_text(text, encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    print(f"Wrote {count} {noun} to {args.out}", file=sys.stderr)
+    print(f"Wrote {what} to {out}", file=sys.stderr)
     return 0
 
 
