@@ -186,6 +186,17 @@ async def entry_vectors(session: AsyncSession, analyzer: Analyzer,
     return result
 
 
+def phrase_search(settings: Settings, texts: Sequence[FaqText]) -> FaqSearch:
+    """A ranking of short ``texts`` (e.g. seminar topic titles) with the engine questions use
+    (``COPBOT_SEARCH_ENGINE``), built on the spot: for lists of tens, not the library."""
+    analyzer = analyzer_for(settings)
+    if engine_kind(settings) != SEMANTIC:
+        return FaqSearch(analyzer, texts)
+    encode = embedding.encoder().encode
+    return FaqSearch(analyzer, texts, vectors=[encode(embedded_texts(analyzer, text))
+                                               for text in texts], embed=encode)
+
+
 def analyzer_for(settings: Settings) -> Analyzer:
     return Analyzer(load_synonyms(settings.synonyms_file))
 

@@ -8,6 +8,7 @@ statistical process control charts" when the library's synonyms say so.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from storage.repositories.communities import CommunityRepository
 from storage.repositories.seminars import TopicRepository
 
 TITLE_LIMIT = 300
+log = logging.getLogger(__name__)
+
 SIMILAR_SHOWN = 3
 # The ranking score (0–1) from which an open topic counts as worded like a new suggestion.
 NEAR_DUPLICATE_SCORE = 0.5
@@ -89,11 +92,15 @@ class TopicService:
             return []
         by_id = {topic.id: (topic, votes) for topic, votes in open_topics}
         # The search engine (and numpy) load on first use, not when the bot starts.
-        from bot.services.knowledge_index import analyzer_for
-        from storage.search.engine import FaqSearch, FaqText
+        from bot.services.knowledge_index import SearchUnavailable, phrase_search
+        from storage.search.engine import FaqText
 
-        search = FaqSearch(analyzer_for(self.settings),
-                           [FaqText(topic.id, topic.title, "") for topic, _ in open_topics])
+        try:
+            search = phrase_search(self.settings, [FaqText(topic.id, topic.title, "")
+                                                   for topic, _ in open_topics])
+        except SearchUnavailable as exc:  # the suggestion is still taken, unchecked
+            log.error("%s", exc)
+            return []
         hits = search.rank(title, limit=SIMILAR_SHOWN)
         return [by_id[h.key] for h in hits if h.score >= NEAR_DUPLICATE_SCORE]
 
