@@ -43,8 +43,11 @@ async def test_a_failing_handler_logs_a_json_line_with_the_error_reference(
     runtime = Runtime(settings, database=database)
     await runtime.start(migrate=False)
     runtime.commands.add(Command(name="broken", summary="fails", handler=broken))
-    outcome = await runtime.dispatch(Incoming(platform="console", workspace="", channel="c",
-                                              user_id="alice", text="broken"))
+    try:
+        outcome = await runtime.dispatch(Incoming(platform="console", workspace="",
+                                                  channel="c", user_id="alice", text="broken"))
+    finally:
+        await runtime.notices.stop()
     assert outcome.reply is not None
     shown = re.search(r"error reference (\w+)", outcome.reply.text)
     assert shown is not None

@@ -16,7 +16,7 @@ from bot.clock import FixedClock
 from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.db import Database
-from tests.adapters.teams.conftest import Copbot, serve
+from tests.adapters.teams.conftest import Copbot, running
 from tests.adapters.teams.fake_connector import PAYLOADS, TENANT, FakeBotFramework
 from tests.security.conftest import no_traceback, row_counts, warnings_from
 
@@ -120,13 +120,9 @@ async def single_tenant(fake_teams: FakeBotFramework, settings: Settings, databa
     configured = settings.model_copy(update={
         **fake_teams.settings(), "teams_app_type": "SingleTenant", "teams_tenant_id": TENANT,
         "teams_tenant_openid_metadata_url": f"{fake_teams.url}/openid"})
-    runtime = Runtime(configured, clock=clock, database=database)
-    await runtime.start(migrate=False)
-    runner, url = await serve(runtime)
-    try:
-        yield Copbot(url, runtime, fake_teams)
-    finally:
-        await runner.cleanup()
+    async with running(Runtime(configured, clock=clock, database=database),
+                       fake_teams) as copbot:
+        yield copbot
 
 
 # Microsoft hosts the SDK's validator allows, but no Bot Framework connector lives there.
@@ -188,14 +184,9 @@ PROXY_HEADERS = [
 async def dev_mode(fake_teams: FakeBotFramework, settings: Settings, database: Database,
                    clock: FixedClock) -> AsyncIterator[Copbot]:
     fake_teams.require_token = False
-    runtime = Runtime(settings.model_copy(update={"teams_dev_mode": True}), clock=clock,
-                      database=database)
-    await runtime.start(migrate=False)
-    runner, url = await serve(runtime)
-    try:
-        yield Copbot(url, runtime, fake_teams)
-    finally:
-        await runner.cleanup()
+    async with running(Runtime(settings.model_copy(update={"teams_dev_mode": True}),
+                               clock=clock, database=database), fake_teams) as copbot:
+        yield copbot
 
 
 @pytest.mark.parametrize("header", PROXY_HEADERS, ids=[next(iter(h)) for h in PROXY_HEADERS])

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from bot.clock import FixedClock
 from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.slack.driver import SlackDriver, payload
-from tests.adapters.teams.conftest import Copbot, serve
+from tests.adapters.teams.conftest import Copbot, running
 from tests.adapters.teams.fake_connector import TENANT, FakeBotFramework
 from tests.security.conftest import no_traceback, row_counts, warnings_from
 
@@ -97,19 +97,13 @@ Serve = Callable[..., Awaitable[Copbot]]
 async def teams_with(fake_teams: FakeBotFramework, settings: Settings, database: Database,
                      clock: FixedClock) -> AsyncIterator[Serve]:
     """Start copbot with the fake Teams and extra settings (one server per call)."""
-    runners: list[web.AppRunner] = []
+    async with AsyncExitStack() as started:
+        async def start(**overrides: Any) -> Copbot:
+            configured = settings.model_copy(update={**fake_teams.settings(), **overrides})
+            return await started.enter_async_context(
+                running(Runtime(configured, clock=clock, database=database), fake_teams))
 
-    async def start(**overrides: Any) -> Copbot:
-        configured = settings.model_copy(update={**fake_teams.settings(), **overrides})
-        runtime = Runtime(configured, clock=clock, database=database)
-        await runtime.start(migrate=False)
-        runner, url = await serve(runtime)
-        runners.append(runner)
-        return Copbot(url, runtime, fake_teams)
-
-    yield start
-    for runner in runners:
-        await runner.cleanup()
+        yield start
 
 
 def elsewhere(copbot: Copbot, fixture: str, **changes: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,7 +86,15 @@ async def copbot(fake_teams: FakeBotFramework, settings: Settings, database: Dat
                  clock: FixedClock) -> AsyncIterator[Copbot]:
     organisers = [*settings.organisers, f"teams:{TENANT}:{OLIVE['aadObjectId']}"]
     configured = settings.model_copy(update={**fake_teams.settings(), "organisers": organisers})
-    runtime = Runtime(configured, clock=clock, database=database)
+    async with running(Runtime(configured, clock=clock, database=database),
+                       fake_teams) as copbot:
+        yield copbot
+
+
+@asynccontextmanager
+async def running(runtime: Runtime, fake_teams: FakeBotFramework) -> AsyncIterator[Copbot]:
+    """``runtime`` started and served on loopback; its server and notice sender stopped after
+    (the shared test database stays open)."""
     await runtime.start(migrate=False)
     runner, url = await serve(runtime)
     try:
