@@ -131,7 +131,7 @@ def test_the_threshold_is_the_lowest_level_that_reached_the_target_precision() -
     assert point is not None and (point.precision, point.coverage) == (0.75, 0.8)
 
 
-def test_no_answer_below_even_odds_and_none_when_the_target_was_never_reached() -> None:
+def test_no_answer_below_the_floor_and_none_when_the_target_was_never_reached() -> None:
     m = model([(0.4, True), (0.3, False), (0.2, True)])
     assert m.threshold(0.5) == MIN_PROBABILITY
     wrong = model([(0.9, False), (0.8, True)])
