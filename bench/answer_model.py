@@ -295,7 +295,7 @@ def fit_cross_validated(name: str, observed: Sequence[Observed], groups: Sequenc
         inner, _ = held_out_by(training, FOLDS - 1)
         fitted = np.flatnonzero(np.isin(group, training))
         fold_curves.append(curve_from(inner[fitted].tolist(),
-                                      [observed[i].right for i in fitted]))
+                                      [observed[int(i)].right for i in fitted]))
     curve = curve_from(held_out.tolist(), [o.right for o in observed])
     model = as_model(name, FEATURES, np.vstack([x, x_missing]),
                      np.concatenate([y, np.zeros(len(missing))]), curve)

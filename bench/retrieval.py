@@ -62,6 +62,7 @@ sys.path.insert(0, str(ROOT))
 import answer_model  # noqa: E402
 
 from storage.search import embedding  # noqa: E402
+from storage.search.answering import SMALL_LIBRARY  # noqa: E402
 
 DEFAULT_DATA = next((p for p in (ROOT.parent / "shared" / "data" / "covid-qa",
                                  ROOT.parents[1] / "shared" / "data" / "covid-qa")
@@ -221,7 +222,7 @@ SOURCES = ["SUS", "HES", "ECDS", "the MHSDS", "ONS population estimates", "the G
 def generated_entries(count: int, seed: int = 4) -> list[dict[str, str]]:
     """Plausible, distinct analyst questions with answers of 40–90 words."""
     rng = random.Random(seed)
-    rows = []
+    rows: list[dict[str, str]] = []
     seen: set[str] = set()
     while len(rows) < count:
         topic, task, place = rng.choice(TOPICS), rng.choice(TASKS), rng.choice(PLACES)
@@ -343,15 +344,15 @@ def main() -> int:
         print("\nanswering or not, 5-fold cross-validation (held-out folds only):")
         decisions = {}
         for engine in answer_model.engines():
-            full, small = answer_model.cross_validate(
+            full, few = answer_model.cross_validate(
                 engine, faq, [(q.text, q.expected) for q in questions],
                 answer_model.load_off_topic())
             decisions[engine] = full
             answer_model.report(full)
-            print(f"    (libraries under {answer_model.SMALL_LIBRARY} entries: the "
-                  f"{small.engine} model; at 0.9 right {small.at(0.9)[1]:.3f}, answered "
-                  f"{small.at(0.9)[2]:.3f} of questions half of which it cannot answer; "
-                  f"nested {small.nested_at(0.9)[0]:.3f} / {small.nested_at(0.9)[1]:.3f})")
+            print(f"    (libraries under {SMALL_LIBRARY} entries: the {few.engine} model; "
+                  f"at 0.9 right {few.at(0.9)[1]:.3f}, answered {few.at(0.9)[2]:.3f} of "
+                  "questions half of which it cannot answer; nested "
+                  f"{few.nested_at(0.9)[0]:.3f} / {few.nested_at(0.9)[1]:.3f})")
         print("\ntargets:")
         # engine: recall@1, right when answering, share answered; the precision asked for
         targets = {"default": (0.66, 0.85, 0.60), "semantic": (0.76, 0.90, 0.70)}
