@@ -48,6 +48,7 @@ from storage.search.confidence import (  # noqa: E402
     CurvePoint,
     Evidence,
     curve_from,
+    threshold_on,
 )
 from storage.search.engine import FaqSearch, FaqText, embedded_texts  # noqa: E402
 from storage.search.synonyms import load_synonyms  # noqa: E402
@@ -209,6 +210,11 @@ class CrossValidated:
     model: AnswerModel  # fitted on every question, with the held-out curve
     off_topic: list[float]  # probabilities of the off-topic questions (final model)
     fold_off_topic: list[list[float]]  # ... and by each fold's model
+    # Each fold's questions (indices into ``observed``) and the curve of its own four
+    # training folds, cross-validated within them: a threshold read off it was chosen
+    # without the fold's questions.
+    fold_questions: list[list[int]]
+    fold_curves: list[list[CurvePoint]]
 
     def recall(self, k: int) -> float:
         return sum(1 for o in self.observed if o.rank is not None and o.rank < k) / len(
@@ -230,6 +236,22 @@ class CrossValidated:
         return (threshold, right, len(answered) / len(self.observed),
                 sum(declined) / len(declined))
 
+    def nested_at(self, precision: float) -> tuple[float, float, float]:
+        """(right when answering, share answered, off-topic declined) when each fold's
+        threshold is read off the curve of the other four folds alone (nested
+        cross-validation): the operating point, too, is chosen without the questions it is
+        measured on.  :meth:`at` reads one threshold off the curve of every fold."""
+        answered: list[bool] = []
+        declined: list[bool] = []
+        for questions, curve, strangers in zip(self.fold_questions, self.fold_curves,
+                                               self.fold_off_topic, strict=True):
+            threshold = threshold_on(curve, precision)
+            answered += [self.observed[i].right for i in questions
+                         if self.held_out[i] >= threshold]
+            declined += [p < threshold for p in strangers]
+        right = sum(answered) / len(answered) if answered else 1.0
+        return right, len(answered) / len(self.observed), sum(declined) / len(declined)
+
 
 def fit_cross_validated(name: str, observed: Sequence[Observed], groups: Sequence[int],
                         strangers: Sequence[Observed],
@@ -242,21 +264,44 @@ def fit_cross_validated(name: str, observed: Sequence[Observed], groups: Sequenc
     y = np.array([o.right for o in observed], dtype=np.float64)
     group = np.array(groups)
     x_missing = matrix(missing, FEATURES).reshape(len(missing), len(FEATURES))
-    held_out = np.zeros(len(observed))
-    fold_off_topic = []
-    for questions in folds(int(group.max()) + 1):
-        test = np.isin(group, questions)
-        extra = np.setdiff1d(np.arange(len(missing)), questions)
-        model = as_model(name, FEATURES, np.vstack([x[~test], x_missing[extra]]),
-                         np.concatenate([y[~test], np.zeros(len(extra))]), ())
-        held_out[test] = probabilities(model, [o for o, t in zip(observed, test, strict=True)
-                                               if t])
-        fold_off_topic.append(probabilities(model, strangers))
+    everyone = np.arange(int(group.max()) + 1)
+
+    def held_out_by(chosen: npt.NDArray[np.intp], k: int) -> tuple[FloatArray,
+                                                                  list[list[float]]]:
+        """Probabilities of the observations of the ``chosen`` questions, each from the
+        model fitted on the other ``k - 1`` folds of them, and each fold model's
+        probabilities of the off-topic questions."""
+        result = np.full(len(observed), np.nan)
+        strange = []
+        for part in folds(len(chosen), k):
+            questions = chosen[part]
+            test = np.isin(group, questions)
+            train = np.isin(group, chosen) & ~test
+            extra = np.setdiff1d(chosen, questions)
+            extra = extra[extra < len(missing)]
+            model = as_model(name, FEATURES, np.vstack([x[train], x_missing[extra]]),
+                             np.concatenate([y[train], np.zeros(len(extra))]), ())
+            result[test] = probabilities(model, [o for o, t in zip(observed, test,
+                                                                   strict=True) if t])
+            strange.append(probabilities(model, strangers))
+        return result, strange
+
+    held_out, fold_off_topic = held_out_by(everyone, FOLDS)
+    fold_questions, fold_curves = [], []
+    for part in folds(len(everyone)):
+        inside = np.flatnonzero(np.isin(group, part))
+        fold_questions.append(inside.tolist())
+        training = np.setdiff1d(everyone, part)
+        inner, _ = held_out_by(training, FOLDS - 1)
+        fitted = np.flatnonzero(np.isin(group, training))
+        fold_curves.append(curve_from(inner[fitted].tolist(),
+                                      [observed[int(i)].right for i in fitted]))
     curve = curve_from(held_out.tolist(), [o.right for o in observed])
     model = as_model(name, FEATURES, np.vstack([x, x_missing]),
                      np.concatenate([y, np.zeros(len(missing))]), curve)
     return CrossValidated(name, list(observed), held_out.tolist(), model,
-                          probabilities(model, strangers), fold_off_topic)
+                          probabilities(model, strangers), fold_off_topic, fold_questions,
+                          fold_curves)
 
 
 def cross_validate(engine: str, faq: Sequence[dict[str, str]],
@@ -290,11 +335,15 @@ def report(result: CrossValidated, precision: float = DEFAULT_PRECISION) -> None
             print(f"      p >= {point.probability:.3f}: right {point.precision:.3f}, "
                   f"answered {point.coverage:.3f}")
             shown = point.coverage
+    print("    operating points (threshold read off the curve above; nested: each fold's "
+          "threshold read off its four training folds alone):")
     for target in sorted({precision, 0.5, 0.8, 0.85, 0.95, 0.99}):
         threshold, right, answered, declined = result.at(target)
+        n_right, n_answered, n_declined = result.nested_at(target)
         print(f"    COPBOT_ANSWER_PRECISION={target}: threshold {threshold:.3f} -> right "
               f"{right:.3f} when answering, answered {answered:.3f}, off-topic declined "
-              f"{declined:.3f}")
+              f"{declined:.3f}; nested: right {n_right:.3f}, answered {n_answered:.3f}, "
+              f"off-topic declined {n_declined:.3f}")
 
 
 def model_json(model: AnswerModel) -> dict[str, object]:

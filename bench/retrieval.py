@@ -17,9 +17,14 @@ recall@5, MRR and p50/p99 latency per question for:
 
 Then, for each engine, the decision to answer from the same run of cross-validation that
 fits the shipped models (``bench/answer_model.py``): the precision/coverage curve of the
-held-out folds and the operating point chosen for ``COPBOT_ANSWER_PRECISION`` (0.9): right
-when it answers, share answered, and the share of ``bench/data/offtopic_questions.txt``
-declined.
+held-out folds and the operating points chosen for several ``COPBOT_ANSWER_PRECISION``
+values: right when it answers, share answered, and the share of
+``bench/data/offtopic_questions.txt`` declined; each both with the threshold read off the
+pooled held-out curve (as shipped) and nested (each fold's threshold read off its four
+training folds alone, so the threshold too is chosen without the questions it is measured
+on).  The answering targets are checked on the nested figures, at each engine's own target
+precision: 0.85 for the default engine, 0.9 (``COPBOT_ANSWER_PRECISION``'s default) for
+``[semantic]``.
 
 Then, with ``--entries`` FAQ entries loaded (the 213 plus generated ones), the p50/p99
 latency of both engines through ``copbot ask --jsonl`` and the memory of ``copbot serve`` with
@@ -57,6 +62,7 @@ sys.path.insert(0, str(ROOT))
 import answer_model  # noqa: E402
 
 from storage.search import embedding  # noqa: E402
+from storage.search.answering import SMALL_LIBRARY  # noqa: E402
 
 DEFAULT_DATA = next((p for p in (ROOT.parent / "shared" / "data" / "covid-qa",
                                  ROOT.parents[1] / "shared" / "data" / "covid-qa")
@@ -216,7 +222,7 @@ SOURCES = ["SUS", "HES", "ECDS", "the MHSDS", "ONS population estimates", "the G
 def generated_entries(count: int, seed: int = 4) -> list[dict[str, str]]:
     """Plausible, distinct analyst questions with answers of 40–90 words."""
     rng = random.Random(seed)
-    rows = []
+    rows: list[dict[str, str]] = []
     seen: set[str] = set()
     while len(rows) < count:
         topic, task, place = rng.choice(TOPICS), rng.choice(TASKS), rng.choice(PLACES)
@@ -338,15 +344,17 @@ def main() -> int:
         print("\nanswering or not, 5-fold cross-validation (held-out folds only):")
         decisions = {}
         for engine in answer_model.engines():
-            full, small = answer_model.cross_validate(
+            full, few = answer_model.cross_validate(
                 engine, faq, [(q.text, q.expected) for q in questions],
                 answer_model.load_off_topic())
             decisions[engine] = full
             answer_model.report(full)
-            print(f"    (libraries under {answer_model.SMALL_LIBRARY} entries: the "
-                  f"{small.engine} model; at 0.9 right {small.at(0.9)[1]:.3f}, answered "
-                  f"{small.at(0.9)[2]:.3f} of questions half of which it cannot answer)")
+            print(f"    (libraries under {SMALL_LIBRARY} entries: the {few.engine} model; "
+                  f"at 0.9 right {few.at(0.9)[1]:.3f}, answered {few.at(0.9)[2]:.3f} of "
+                  "questions half of which it cannot answer; nested "
+                  f"{few.nested_at(0.9)[0]:.3f} / {few.nested_at(0.9)[1]:.3f})")
         print("\ntargets:")
+        # engine: recall@1, right when answering, share answered; the precision asked for
         targets = {"default": (0.66, 0.85, 0.60), "semantic": (0.76, 0.90, 0.70)}
         for engine, decision in decisions.items():
             recall, right_target, answered_target = targets[engine]
@@ -355,12 +363,17 @@ def main() -> int:
             if engine == "semantic":
                 passed.append(verdict("semantic recall@5", results["semantic"].recall(5),
                                       0.93, at_least))
-            _, right, answered, declined = decision.at(answer_model.DEFAULT_PRECISION)
-            passed.append(verdict(f"{engine} right when answering (held out)", right,
+            _, pooled_right, pooled_answered, _ = decision.at(right_target)
+            right, answered, declined = decision.nested_at(right_target)
+            print(f"  at COPBOT_ANSWER_PRECISION={right_target}, threshold off the pooled "
+                  f"curve: right {pooled_right:.3f}, answered {pooled_answered:.3f}; "
+                  "nested:")
+            passed.append(verdict(f"{engine} right when answering (nested, held out)", right,
                                   right_target, at_least))
-            passed.append(verdict(f"{engine} share answered (held out)", answered,
+            passed.append(verdict(f"{engine} share answered (nested, held out)", answered,
                                   answered_target, at_least))
-            passed.append(verdict(f"{engine} off-topic declined", declined, 0.95, at_least))
+            passed.append(verdict(f"{engine} off-topic declined (nested)", declined, 0.95,
+                                  at_least))
         if not args.skip_large:
             large = Path(tmp) / "large"
             large.mkdir()

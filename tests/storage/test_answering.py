@@ -131,9 +131,20 @@ def test_the_threshold_is_the_lowest_level_that_reached_the_target_precision() -
     assert point is not None and (point.precision, point.coverage) == (0.75, 0.8)
 
 
-def test_no_answer_below_even_odds_and_none_when_the_target_was_never_reached() -> None:
+def test_no_answer_below_the_floor_and_none_when_the_target_was_never_reached() -> None:
     m = model([(0.4, True), (0.3, False), (0.2, True)])
     assert m.threshold(0.5) == MIN_PROBABILITY
     wrong = model([(0.9, False), (0.8, True)])
     assert wrong.threshold(0.9) == NEVER
     assert wrong.operating_point(0.9) is None
+
+
+def test_a_target_below_the_precision_at_even_odds_answers_below_even_odds() -> None:
+    # Held out: right at 0.8, 0.6, 0.45 and 0.35; wrong at 0.4 and 0.2.  Four of the five
+    # answers at 0.35 or more were right: a target of 0.8 is met there, so the models'
+    # probabilities (fitted half on questions the library cannot answer) do not hold it at
+    # even odds.
+    m = model([(0.8, True), (0.6, True), (0.45, True), (0.4, False), (0.35, True),
+               (0.2, False)])
+    assert m.threshold(0.8) == 0.35
+    assert m.threshold(0.5) == MIN_PROBABILITY  # 0.2 would be reached, but not below the floor
