@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import InvalidFields, NotFound, UsageError
+from bot.paging import paginate, split_page
 from bot.services.communities import resolve_community
 from bot.services.knowledge import ResourceFilter, search_resources
 from bot.services.library import (
@@ -25,7 +26,8 @@ from storage.models.knowledge import RESOURCE_TYPES, Resource
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.knowledge import ResourceRepository, parse_public_id
 
-LIMIT = 10
+LIMIT = 10  # a page
+KEPT = 100  # the best matches (or newest) a search keeps, for its pages
 FILTERS = ("type", "community", "tag")
 FIELDS = ("title", "url", "summary", "type", "community", "tags", "published", "id")
 NAMED_FIELDS = " ".join(f"{name}=…" for name in FIELDS)
@@ -63,22 +65,29 @@ async def _filters(ctx: Context, args: Args) -> tuple[str, ResourceFilter, str]:
 
 
 async def find_resources(ctx: Context, args: Args) -> Reply:
-    query, where, described = await _filters(ctx, args)
-    found = await search_resources(ctx.session, ctx.settings, query, where, limit=LIMIT)
+    """``resources [words] [type:… community:… tag:…] [page N]``: the best matches (or the
+    newest) a page at a time; a cut list says how many more and how to see them."""
+    raw, number = split_page(args.raw)
+    query, where, described = await _filters(ctx, Args.parse(raw))
+    found = await search_resources(ctx.session, ctx.settings, query, where, limit=KEPT)
     suffix = f" ({described})" if described else ""
     if not found:
         what = f"matches “{query}”" if query else "is there yet"
         return Reply(text=f"Nothing in the library {what}{suffix}. Try fewer or other words, "
                           "or resources alone for the newest.")
+    page = paginate(found, number, " ".join(["resources", *raw.split()]), size=LIMIT)
     communities = await communities_by_id(ctx)
     title = f"Library: {query}{suffix}" if query else f"Newest in the library{suffix}"
     footer = ""
-    if len(found) == LIMIT:  # the best LIMIT of possibly more
-        footer = (f"The {LIMIT} best matches: add words, or type:, community: or tag: to "
-                  "narrow them." if query else
-                  f"The {LIMIT} newest: add words, or type:, community: or tag: to find others.")
+    if page.remaining:
+        # Searches keep the best KEPT: past that the count is a floor, and narrowing helps.
+        count = f"at least {page.remaining}" if len(found) == KEPT else str(page.remaining)
+        footer = f"…and {count} more: {page.next_command}"
+        footer += (", or add words, or type:, community: or tag: to narrow them." if query
+                   else ", or add words, or type:, community: or tag: to find others.")
     return Reply(title=title, items=tuple(
-        resource_item(r, communities.get(r.community_id or 0)) for r in found), footer=footer)
+        resource_item(r, communities.get(r.community_id or 0)) for r in page.entries),
+        footer=footer, buttons=page.more_button)
 
 
 async def resource_form(ctx: Context, action: str, title: str, *, value: str = "",
@@ -159,7 +168,7 @@ def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="resources",
         summary="search the library of guides, tools, recordings and more; alone, the newest",
-        usage="resources [words] [type:guide] [community:evaluation] [tag:spc]",
+        usage="resources [words] [type:guide] [community:evaluation] [tag:spc] [page N]",
         handler=find_resources,
         aliases=("library",),
         details=f"Types: {', '.join(RESOURCE_TYPES)}.",

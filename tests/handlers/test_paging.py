@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from adapters.console.render import render_text
 from bot.types import Reply
+from tests.handlers.knowledge_fixtures import add_resource
 from tests.testbot import TestBot
 
 
@@ -105,3 +106,32 @@ async def test_a_long_roster_shows_one_page_and_points_to_the_export(bot: TestBo
     [next_page] = roster.buttons
     second = await bot.press(next_page.action_id, next_page.value, as_="olive")
     assert len([line for line in second.text.splitlines() if "signed up" in line]) == 25
+
+
+async def test_a_cut_resource_list_says_how_many_more_and_how_to_see_them(
+        bot: TestBot) -> None:
+    for n in range(23):
+        await add_resource(bot, title=f"Run chart guide {n + 1}", type="guide",
+                           url=f"https://example.org/run-charts/{n + 1}", tags="spc",
+                           summary="How to draw a run chart.", published=f"2026-01-{n + 1:02}")
+    await add_resource(bot, title="Waiting list modelling", type="tool",
+                       url="https://example.org/waiting", summary="Queues.")
+    found = await bot.say("resources run chart", as_="alice")
+    assert len(found.items) == 10
+    assert found.footer == ("…and 13 more: resources run chart page 2, or add words, or "
+                            "type:, community: or tag: to narrow them.")
+    assert more(found) == ["resources run chart page 2"]
+    last = await bot.press("resources run chart", "page 3", as_="alice")
+    assert len(last.items) == 3 and not more(last) and "…and" not in last.footer
+    seen = {i.title for page in (found, await bot.say("resources run chart page 2",
+                                                      as_="alice"), last) for i in page.items}
+    assert seen == {f"Run chart guide {n + 1}" for n in range(23)}
+    assert "only 3 pages" in (await bot.say("resources run chart page 4", as_="alice")).text
+
+    newest = await bot.say("resources tag:spc", as_="alice")
+    assert [i.title for i in newest.items][:2] == ["Run chart guide 23", "Run chart guide 22"]
+    assert newest.footer.startswith("…and 13 more: resources tag:spc page 2, or add words")
+    second = await bot.press("resources tag:spc", "page 2", as_="alice")
+    assert second.items[0].title == "Run chart guide 13"
+    few = await bot.say("resources waiting list", as_="alice")
+    assert [i.title for i in few.items] == ["Waiting list modelling"] and not few.footer
