@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from adapters.console.render import render_text
 from bot.types import Reply
+from storage.models.knowledge import DRAFT, FaqEntry
+from tests.adapters.test_limits import assert_fits_slack, assert_fits_teams
 from tests.handlers.knowledge_fixtures import add_resource
 from tests.testbot import TestBot
 
@@ -135,3 +137,24 @@ async def test_a_cut_resource_list_says_how_many_more_and_how_to_see_them(
     assert second.items[0].title == "Run chart guide 13"
     few = await bot.say("resources waiting list", as_="alice")
     assert [i.title for i in few.items] == ["Waiting list modelling"] and not few.footer
+
+
+async def test_faq_review_comes_five_drafts_at_a_time(bot: TestBot) -> None:
+    now = bot.clock.now()
+    async with bot.runtime.database.session() as session:
+        session.add_all(FaqEntry(question=f"Draft question {n + 1}?",
+                                 answer="**Yes**, see [the guide](https://x.example/g). " * 200,
+                                 status=DRAFT, credit="Bob", created_at=now, updated_at=now)
+                        for n in range(12))
+    first = await bot.say("faq review", as_="olive")
+    assert first.title == "Draft FAQ entries to review (12)"
+    assert [i.title.split(": ", 1)[1] for i in first.items] == [
+        f"Draft question {n}?" for n in range(1, 6)]
+    assert first.footer == "…and 7 more: faq review page 2."
+    assert more(first) == ["faq review page 2"]
+    last = await bot.press("faq review", "page 3", as_="olive")
+    assert [i.title.split(": ", 1)[1] for i in last.items] == [
+        "Draft question 11?", "Draft question 12?"] and not more(last)
+    assert "only 3 pages" in (await bot.say("faq review page 4", as_="olive")).text
+    assert_fits_slack(first, "faq review")
+    assert_fits_teams(first, "faq review")
