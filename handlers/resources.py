@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import InvalidFields, NotFound, UsageError
+from bot.form_notes import named_as_shown
 from bot.paging import paginate, split_page
 from bot.services.communities import resolve_community
 from bot.services.knowledge import ResourceFilter, search_resources
@@ -128,7 +129,28 @@ async def _checked(ctx: Context, values: Mapping[str, str], resource: Resource |
     return fields, community
 
 
+async def _as_shown(ctx: Context, problems: InvalidFields) -> InvalidFields:
+    """A submitted form's problems named by its labels (typed commands keep typed names)."""
+    form = (await resource_form(ctx, "resource add", "")).form
+    assert form is not None
+    return named_as_shown(problems, form, submitted=bool(ctx.incoming.form))
+
+
 async def add_resource(ctx: Context, args: Args) -> Reply:
+    try:
+        return await _add_resource(ctx, args)
+    except InvalidFields as exc:
+        raise await _as_shown(ctx, exc) from exc
+
+
+async def edit_resource(ctx: Context, args: Args) -> Reply:
+    try:
+        return await _edit_resource(ctx, args)
+    except InvalidFields as exc:
+        raise await _as_shown(ctx, exc) from exc
+
+
+async def _add_resource(ctx: Context, args: Args) -> Reply:
     if not args.named:
         if args.positional:
             raise UsageError(f"Give the resource as named fields: resource add {NAMED_FIELDS}")
@@ -140,7 +162,7 @@ async def add_resource(ctx: Context, args: Args) -> Reply:
     return Reply(text=f"Added {resource.public_id} to the library: “{resource.title}”.")
 
 
-async def edit_resource(ctx: Context, args: Args) -> Reply:
+async def _edit_resource(ctx: Context, args: Args) -> Reply:
     resource_id = parse_public_id(args.first() or "", "R")
     if resource_id is None:
         raise UsageError("Which resource? For example: resource edit R5 summary=\"…\"")
