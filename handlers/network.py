@@ -101,16 +101,19 @@ async def organiser_targets(ctx: Context) -> list[ChannelRef]:
 
 
 async def list_questions(ctx: Context, args: Args) -> Reply:
-    wanted = (args.first() or "").lower()
+    raw, number = split_page(args.raw)
+    wanted = (raw.split()[0] if raw.split() else "").lower()
     if wanted and wanted not in QUESTION_STATES:
         raise UsageError(f"Which questions? Say questions, or questions followed by one of "
                          f"{', '.join(QUESTION_STATES)}.")
-    found = await recent_questions(ctx.session, states=(wanted,) if wanted else QUESTION_STATES)
+    found = await recent_questions(ctx.session, states=(wanted,) if wanted else QUESTION_STATES,
+                                   limit=None)
     if not found:
         return Reply(text=f"No {wanted + ' ' if wanted else ''}questions yet.")
+    page = paginate(found, number, " ".join(["questions", *([wanted] if wanted else [])]))
     zone = ctx.settings.zone
     items = []
-    for entry in found:
+    for entry in page.entries:
         q = entry.question.public_id
         buttons: tuple[Button, ...] = ()
         if entry.state == "open":
@@ -122,8 +125,10 @@ async def list_questions(ctx: Context, args: Args) -> Reply:
                                                                  zone)),),
                           buttons=buttons))
     title = f"{wanted.capitalize()} questions" if wanted else "Recent questions"
-    return Reply(title=title, items=tuple(items),
-                 footer=f"Newest first. Filter with questions {'|'.join(QUESTION_STATES)}.")
+    more = f"{page.footer}. " if page.footer else ""
+    return Reply(title=title, items=tuple(items), buttons=page.more_button,
+                 footer=f"{more}Newest first. Filter with questions "
+                        f"{'|'.join(QUESTION_STATES)}.")
 
 
 def _about(result: Escalated) -> str:
@@ -258,7 +263,7 @@ def register(registry: CommandRegistry) -> None:
     registry.add(Command("decline", "don't suggest a network question to me again", decline,
                          usage="decline <Q12>", hidden=True))
     registry.add(Command("questions", "recent questions and where each stands", list_questions,
-                         usage=f"questions [{'|'.join(QUESTION_STATES)}]",
+                         usage=f"questions [{'|'.join(QUESTION_STATES)}] [page N]",
                          organiser_only=True))
     registry.add(Command("faq review", "review draft FAQ entries made from accepted answers",
                          review, usage="faq review [page N]", organiser_only=True))

@@ -158,3 +158,29 @@ async def test_faq_review_comes_five_drafts_at_a_time(bot: TestBot) -> None:
     assert "only 3 pages" in (await bot.say("faq review page 4", as_="olive")).text
     assert_fits_slack(first, "faq review")
     assert_fits_teams(first, "faq review")
+
+
+async def test_the_organisers_question_list_pages_and_counts_the_rest(bot: TestBot) -> None:
+    for n in range(23):
+        await bot.say(f"ask where is dataset number {n + 1} kept?", as_="alice")
+    first = await bot.say("questions open", as_="olive")
+    assert len(first.items) == 10 and first.items[0].text == "where is dataset number 23 kept?"
+    assert first.footer.startswith("…and 13 more: questions open page 2. Newest first.")
+    assert more(first) == ["questions open page 2"]
+    last = await bot.press("questions open", "page 3", as_="olive")
+    assert [i.text for i in last.items] == [f"where is dataset number {n} kept?"
+                                            for n in (3, 2, 1)] and not more(last)
+
+
+async def test_a_long_learning_record_pages(bot: TestBot) -> None:
+    ids = await add_events(bot, 27, date(2026, 12, 4))
+    await bot.say("my learning", as_="alice")  # known to the bot from here on
+    bot.clock.set(bot.clock.now() + timedelta(days=40))
+    for event_id in ids:
+        marked = await bot.say(f"attended {event_id} alice", as_="olive")
+        assert "Alice" in marked.text, marked.text
+    record = await bot.say("my learning 2026", as_="alice")
+    assert record.text == "27 seminars, 27 hours in total." and len(record.items) == 25
+    assert record.footer == "…and 2 more: my learning 2026 page 2."
+    second = await bot.press("my learning 2026", "page 2", as_="alice")
+    assert titles(second) == ["Seminar 26", "Seminar 27"] and not more(second)
