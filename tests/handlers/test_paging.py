@@ -137,6 +137,11 @@ async def test_a_cut_resource_list_says_how_many_more_and_how_to_see_them(
     assert second.items[0].title == "Run chart guide 13"
     few = await bot.say("resources waiting list", as_="alice")
     assert [i.title for i in few.items] == ["Waiting list modelling"] and not few.footer
+    [guide] = (await bot.say("resources run chart guide 7", as_="alice")).items[:1]
+    # two lines: the title with its Open link; type, date and the start of the summary
+    assert guide.title == "Run chart guide 7" and guide.link is not None
+    assert guide.link.label == "Open" and not guide.fields
+    assert guide.text == "guide · 7 January 2026 — How to draw a run chart."
 
 
 async def test_faq_review_comes_five_drafts_at_a_time(bot: TestBot) -> None:
