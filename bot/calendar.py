@@ -95,8 +95,11 @@ def _vevent(event: Event, settings: Settings, include_links: bool,
         lines.append(f"Community: {community.name}")
     if include_links and event.join_link:
         lines.append(f"Join: {event.join_link}")
-    lines.append(f"Event #{event.id} of the {settings.network_name}. To give up your place, "
-                 f"tell {settings.bot_name}: cancel {event.id}")
+    if event.status == EVENT_CANCELLED:
+        lines.append(f"Event #{event.id} of the {settings.network_name} was cancelled.")
+    else:
+        lines.append(f"Event #{event.id} of the {settings.network_name}. To give up your "
+                     f"place, tell {settings.bot_name}: cancel {event.id}")
     vevent = icalendar.Event.new(
         uid=event_uid(event, settings),
         summary=event.title,

@@ -1,4 +1,5 @@
-"""What a form says instead of an input whose current value is too long for the platform.
+"""What a form says instead of an input whose current value is too long for the platform,
+and how a submitted form's problems are named.
 
 A platform that cannot show a value in an input (Slack: 3,000 characters) must not show a
 cut copy either, since saving the form would then cut the text.  The input is left out (a
@@ -7,6 +8,7 @@ form that does not send a field leaves it as it is) and this note says how to ch
 
 from __future__ import annotations
 
+from bot.errors import InvalidFields
 from bot.types import Form, FormInput
 
 
@@ -21,3 +23,11 @@ def too_long_note(form: Form, spec: FormInput, limit: int) -> str:
     return (f"{spec.label} ({len(spec.value):,} characters) is longer than this form can hold "
             f"({limit:,}), so it stays as it is. To change it, type: "
             f"{typed_change(form, spec)}")
+
+
+def named_as_shown(problems: InvalidFields, form: Form, *, submitted: bool) -> InvalidFields:
+    """Problems with a submitted ``form`` named by the labels it shows (``Source link``, not
+    ``url``); a typed command (``submitted`` false) keeps the names that were typed."""
+    if not submitted:
+        return problems
+    return problems.labelled({spec.name: spec.label for spec in form.inputs})

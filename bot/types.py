@@ -239,6 +239,10 @@ class Reply:
     # ``text`` is written in the answers' markdown subset (bot.markdown): adapters render
     # its bold, italics, links and lists natively.  Everything else stays plain text.
     markdown: bool = False
+    # The answer to a button is the pressed message itself, updated (an answer with its
+    # rating in place of the buttons): adapters may put it in place of that message even
+    # where others see it.  Other answers to a button on a shared message come apart.
+    updates_pressed: bool = False
 
     def __post_init__(self) -> None:
         if self.public and self.personal:

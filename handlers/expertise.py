@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import UsageError
+from bot.paging import paginate, split_page
 from bot.services.expertise import ExpertiseService
 from bot.types import Field, Item, Reply
 
@@ -40,18 +41,21 @@ async def remove_expertise(ctx: Context, args: Args) -> Reply:
 
 
 async def who_knows(ctx: Context, args: Args) -> Reply:
-    if not args.raw:
+    topic, number = split_page(args.raw)
+    if not topic:
         raise UsageError("Name a topic.")
-    experts = await ExpertiseService(ctx.session).who_knows(args.raw)
+    experts = await ExpertiseService(ctx.session).who_knows(topic, limit=None)
     if not experts:
-        return Reply(text=f"Nobody has listed expertise in “{args.raw}” yet.")
+        return Reply(text=f"Nobody has listed expertise in “{topic}” yet.")
+    page = paginate(experts, number, f"who knows {topic}")
     items = tuple(
         Item(title=e.person.name,
              fields=(Field("Knows about", ", ".join(e.topics)),
                      Field("On", e.person.platform.title())))
-        for e in experts
+        for e in page.entries
     )
-    return Reply(title=f"Who knows about “{args.raw}”", items=items)
+    return Reply(title=f"Who knows about “{topic}” ({len(experts)})", items=items,
+                 footer=page.footer and f"{page.footer}.", buttons=page.more_button)
 
 
 def register(registry: CommandRegistry) -> None:
@@ -62,4 +66,4 @@ def register(registry: CommandRegistry) -> None:
     registry.add(Command("expertise remove", "remove topics from your expertise",
                          remove_expertise, usage="expertise remove <topic>, <topic> …"))
     registry.add(Command("who knows", "find members with expertise in a topic", who_knows,
-                         usage="who knows <topic>"))
+                         usage="who knows <topic> [page N]"))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import InvalidFields, NotFound, UsageError
+from bot.form_notes import named_as_shown
 from bot.services.library import (
     FaqFields,
     apply_faq,
@@ -63,7 +64,28 @@ async def _taken(ctx: Context, fields: FaqFields, entry: FaqEntry | None) -> Non
             raise id_taken(other.public_id, fields.external_id)
 
 
+async def _as_shown(ctx: Context, problems: InvalidFields) -> InvalidFields:
+    """A submitted form's problems named by its labels (typed commands keep typed names)."""
+    form = (await faq_form(ctx, "faq add", "")).form
+    assert form is not None
+    return named_as_shown(problems, form, submitted=bool(ctx.incoming.form))
+
+
 async def add_entry(ctx: Context, args: Args) -> Reply:
+    try:
+        return await _add_entry(ctx, args)
+    except InvalidFields as exc:
+        raise await _as_shown(ctx, exc) from exc
+
+
+async def edit_entry(ctx: Context, args: Args) -> Reply:
+    try:
+        return await _edit_entry(ctx, args)
+    except InvalidFields as exc:
+        raise await _as_shown(ctx, exc) from exc
+
+
+async def _add_entry(ctx: Context, args: Args) -> Reply:
     if not args.named:
         if args.positional:
             raise UsageError(f"Give the entry as named fields: faq add {NAMED_FIELDS}")
@@ -91,7 +113,7 @@ def _current(entry: FaqEntry, community_slug: str) -> dict[str, str]:
     }
 
 
-async def edit_entry(ctx: Context, args: Args) -> Reply:
+async def _edit_entry(ctx: Context, args: Args) -> Reply:
     entry_id = parse_public_id(args.first() or "", "F")
     if entry_id is None:
         raise UsageError("Which entry? For example: faq edit F12 answer=\"…\"")

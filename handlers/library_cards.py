@@ -130,7 +130,7 @@ def rated_reply(answer: Answer, helpful: bool, communities: dict[int, Community]
     log = answer.log
     if not answer.ranked.answered:
         return Reply(text="Thanks for saying.")
-    reply = answer_reply(answer, communities)
+    reply = replace(answer_reply(answer, communities), updates_pressed=True)
     if helpful:
         return replace(reply, buttons=(), footer="Thanks — glad it helped.")
     others = tuple(Item(title=m.entry.question,

@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.markdown import literal
 from bot.numbers import record_id
+from bot.paging import paginate, split_page
 from bot.services.network import Escalated, NetworkService, subject_for
 from bot.services.question_states import QUESTION_STATES, recent_questions
 from bot.timefmt import format_datetime
@@ -21,6 +22,9 @@ from bot.types import Button, ChannelRef, Field, Form, FormInput, Item, Reply, S
 from storage.models import Person
 from storage.repositories.knowledge import parse_public_id
 from storage.repositories.people import OrganiserRepository, person_ref, split_person_key
+
+# Drafts come five at a time: each shows its whole answer, to be read before approving.
+REVIEW_PAGE = 5
 
 
 def _question_id(args: Args) -> int:
@@ -97,16 +101,19 @@ async def organiser_targets(ctx: Context) -> list[ChannelRef]:
 
 
 async def list_questions(ctx: Context, args: Args) -> Reply:
-    wanted = (args.first() or "").lower()
+    raw, number = split_page(args.raw)
+    wanted = (raw.split()[0] if raw.split() else "").lower()
     if wanted and wanted not in QUESTION_STATES:
         raise UsageError(f"Which questions? Say questions, or questions followed by one of "
                          f"{', '.join(QUESTION_STATES)}.")
-    found = await recent_questions(ctx.session, states=(wanted,) if wanted else QUESTION_STATES)
+    found = await recent_questions(ctx.session, states=(wanted,) if wanted else QUESTION_STATES,
+                                   limit=None)
     if not found:
         return Reply(text=f"No {wanted + ' ' if wanted else ''}questions yet.")
+    page = paginate(found, number, " ".join(["questions", *([wanted] if wanted else [])]))
     zone = ctx.settings.zone
     items = []
-    for entry in found:
+    for entry in page.entries:
         q = entry.question.public_id
         buttons: tuple[Button, ...] = ()
         if entry.state == "open":
@@ -118,8 +125,10 @@ async def list_questions(ctx: Context, args: Args) -> Reply:
                                                                  zone)),),
                           buttons=buttons))
     title = f"{wanted.capitalize()} questions" if wanted else "Recent questions"
-    return Reply(title=title, items=tuple(items),
-                 footer=f"Newest first. Filter with questions {'|'.join(QUESTION_STATES)}.")
+    more = f"{page.footer}. " if page.footer else ""
+    return Reply(title=title, items=tuple(items), buttons=page.more_button,
+                 footer=f"{more}Newest first. Filter with questions "
+                        f"{'|'.join(QUESTION_STATES)}.")
 
 
 def _about(result: Escalated) -> str:
@@ -190,18 +199,23 @@ async def accept(ctx: Context, args: Args) -> Reply:
 
 
 async def review(ctx: Context, args: Args) -> Reply:
+    """``faq review [page N]``: draft FAQ entries a page at a time, oldest first."""
+    _, number = split_page(args.raw)
     drafts = await NetworkService(ctx.session, ctx.settings).drafts()
     if not drafts:
         return Reply(text="No draft FAQ entries are waiting for review.", personal=True)
+    page = paginate(drafts, number, "faq review", size=REVIEW_PAGE)
     items = tuple(
         Item(title=f"F{d.id}: {d.question}", text=d.answer, markdown=True,
              fields=(Field("Credit", d.credit or "—"),),
              buttons=(Button("Approve", "faq approve", f"F{d.id}", "primary"),
                       Button("Edit", "faq edit", f"F{d.id}"),
                       Button("Reject", "faq reject", f"F{d.id}", "danger")))
-        for d in drafts
+        for d in page.entries
     )
-    return Reply(title="Draft FAQ entries to review", items=items, personal=True)
+    return Reply(title=f"Draft FAQ entries to review ({len(drafts)})", items=items,
+                 footer=page.footer and f"{page.footer}.", buttons=page.more_button,
+                 personal=True)
 
 
 async def approve(ctx: Context, args: Args) -> Reply:
@@ -249,10 +263,10 @@ def register(registry: CommandRegistry) -> None:
     registry.add(Command("decline", "don't suggest a network question to me again", decline,
                          usage="decline <Q12>", hidden=True))
     registry.add(Command("questions", "recent questions and where each stands", list_questions,
-                         usage=f"questions [{'|'.join(QUESTION_STATES)}]",
+                         usage=f"questions [{'|'.join(QUESTION_STATES)}] [page N]",
                          organiser_only=True))
     registry.add(Command("faq review", "review draft FAQ entries made from accepted answers",
-                         review, organiser_only=True))
+                         review, usage="faq review [page N]", organiser_only=True))
     registry.add(Command("faq approve", "publish a draft FAQ entry", approve,
                          usage="faq approve <F20>", organiser_only=True))
     registry.add(Command("faq reject", "remove a draft FAQ entry", reject,

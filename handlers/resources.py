@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import InvalidFields, NotFound, UsageError
+from bot.form_notes import named_as_shown
+from bot.paging import paginate, split_page
 from bot.services.communities import resolve_community
 from bot.services.knowledge import ResourceFilter, search_resources
 from bot.services.library import (
@@ -25,7 +27,8 @@ from storage.models.knowledge import RESOURCE_TYPES, Resource
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.knowledge import ResourceRepository, parse_public_id
 
-LIMIT = 10
+LIMIT = 10  # a page
+KEPT = 100  # the best matches (or newest) a search keeps, for its pages
 FILTERS = ("type", "community", "tag")
 FIELDS = ("title", "url", "summary", "type", "community", "tags", "published", "id")
 NAMED_FIELDS = " ".join(f"{name}=…" for name in FIELDS)
@@ -63,22 +66,29 @@ async def _filters(ctx: Context, args: Args) -> tuple[str, ResourceFilter, str]:
 
 
 async def find_resources(ctx: Context, args: Args) -> Reply:
-    query, where, described = await _filters(ctx, args)
-    found = await search_resources(ctx.session, ctx.settings, query, where, limit=LIMIT)
+    """``resources [words] [type:… community:… tag:…] [page N]``: the best matches (or the
+    newest) a page at a time; a cut list says how many more and how to see them."""
+    raw, number = split_page(args.raw)
+    query, where, described = await _filters(ctx, Args.parse(raw))
+    found = await search_resources(ctx.session, ctx.settings, query, where, limit=KEPT)
     suffix = f" ({described})" if described else ""
     if not found:
         what = f"matches “{query}”" if query else "is there yet"
         return Reply(text=f"Nothing in the library {what}{suffix}. Try fewer or other words, "
                           "or resources alone for the newest.")
+    page = paginate(found, number, " ".join(["resources", *raw.split()]), size=LIMIT)
     communities = await communities_by_id(ctx)
     title = f"Library: {query}{suffix}" if query else f"Newest in the library{suffix}"
     footer = ""
-    if len(found) == LIMIT:  # the best LIMIT of possibly more
-        footer = (f"The {LIMIT} best matches: add words, or type:, community: or tag: to "
-                  "narrow them." if query else
-                  f"The {LIMIT} newest: add words, or type:, community: or tag: to find others.")
+    if page.remaining:
+        # Searches keep the best KEPT: past that the count is a floor, and narrowing helps.
+        count = f"at least {page.remaining}" if len(found) == KEPT else str(page.remaining)
+        footer = f"…and {count} more: {page.next_command}"
+        footer += (", or add words, or type:, community: or tag: to narrow them." if query
+                   else ", or add words, or type:, community: or tag: to find others.")
     return Reply(title=title, items=tuple(
-        resource_item(r, communities.get(r.community_id or 0)) for r in found), footer=footer)
+        resource_item(r, communities.get(r.community_id or 0)) for r in page.entries),
+        footer=footer, buttons=page.more_button)
 
 
 async def resource_form(ctx: Context, action: str, title: str, *, value: str = "",
@@ -119,7 +129,28 @@ async def _checked(ctx: Context, values: Mapping[str, str], resource: Resource |
     return fields, community
 
 
+async def _as_shown(ctx: Context, problems: InvalidFields) -> InvalidFields:
+    """A submitted form's problems named by its labels (typed commands keep typed names)."""
+    form = (await resource_form(ctx, "resource add", "")).form
+    assert form is not None
+    return named_as_shown(problems, form, submitted=bool(ctx.incoming.form))
+
+
 async def add_resource(ctx: Context, args: Args) -> Reply:
+    try:
+        return await _add_resource(ctx, args)
+    except InvalidFields as exc:
+        raise await _as_shown(ctx, exc) from exc
+
+
+async def edit_resource(ctx: Context, args: Args) -> Reply:
+    try:
+        return await _edit_resource(ctx, args)
+    except InvalidFields as exc:
+        raise await _as_shown(ctx, exc) from exc
+
+
+async def _add_resource(ctx: Context, args: Args) -> Reply:
     if not args.named:
         if args.positional:
             raise UsageError(f"Give the resource as named fields: resource add {NAMED_FIELDS}")
@@ -131,7 +162,7 @@ async def add_resource(ctx: Context, args: Args) -> Reply:
     return Reply(text=f"Added {resource.public_id} to the library: “{resource.title}”.")
 
 
-async def edit_resource(ctx: Context, args: Args) -> Reply:
+async def _edit_resource(ctx: Context, args: Args) -> Reply:
     resource_id = parse_public_id(args.first() or "", "R")
     if resource_id is None:
         raise UsageError("Which resource? For example: resource edit R5 summary=\"…\"")
@@ -159,7 +190,7 @@ def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="resources",
         summary="search the library of guides, tools, recordings and more; alone, the newest",
-        usage="resources [words] [type:guide] [community:evaluation] [tag:spc]",
+        usage="resources [words] [type:guide] [community:evaluation] [tag:spc] [page N]",
         handler=find_resources,
         aliases=("library",),
         details=f"Types: {', '.join(RESOURCE_TYPES)}.",

@@ -160,9 +160,13 @@ class SlackListeners:
                 # The form's own button failing again gets the typed way only: no loop.
                 again = reply.form is not None and handled.incoming.action == Action(
                     reply.form.action_id, reply.form.value)
+                # A private message turns into the answer; a shared one only into an
+                # update of itself (a rated answer), so others never see someone's answer.
+                private = _pressed_message_is_private(body)
                 await self._respond(body, reply, handled,
-                                    replace=_pressed_message_is_private(body)
-                                    and not answers_apart(body), form_button=not again)
+                                    replace=(private or reply.updates_pressed)
+                                    and not answers_apart(body),
+                                    shared=not private, form_button=not again)
         self._follow_up(handled)
 
     # ------------------------------------------------------------ modal submissions
@@ -247,14 +251,18 @@ class SlackListeners:
         return True
 
     async def _respond(self, body: Body, reply: Reply, handled: Handled | None, *,
-                       replace: bool = False, form_button: bool = True) -> None:
+                       replace: bool = False, shared: bool = False,
+                       form_button: bool = True) -> None:
         """Answer through the payload's ``response_url`` (replacing the message the
-        button was on when ``replace``); if there is none or it fails, as a DM."""
+        button was on when ``replace``, for everyone who saw it when ``shared``); if there
+        is none or it fails, as a DM."""
         url = str(body.get("response_url") or "")
         if url:
             workspace = handled.incoming.workspace if handled is not None else None
             message = {**command_response(reply, workspace, form_button=form_button),
                        "replace_original": replace}
+            if replace and shared:  # the channel's message stays the channel's
+                message["response_type"] = "in_channel"
             webhook = AsyncWebhookClient(url, timeout=TIMEOUT, session=self.client.session,
                                          retry_handlers=[ShortRateLimitRetry()])
             try:

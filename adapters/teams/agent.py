@@ -83,7 +83,7 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
                 if note is not None:
                     await turn_context.send_activity(to_activity(
                         note, workspace=tenant_of(activity), shared=True))
-            else:
+            elif not await self._update_pressed(turn_context, reply):
                 await turn_context.send_activity(to_activity(
                     reply, resubmit=submitted_form(activity), workspace=tenant_of(activity),
                     shared=is_shared(activity)))
@@ -110,6 +110,22 @@ class CopbotAgent(ActivityHandler):  # type: ignore[misc]
             status_code=HTTPStatus.OK, type=cards.CONTENT_TYPE,
             value=invoke_card(outcome.reply, resubmit=submitted_form(activity),
                               workspace=tenant_of(activity), shared=is_shared(activity)))
+
+    async def _update_pressed(self, turn_context: Turn, reply: Reply) -> bool:
+        """Put ``reply`` in place of the shared card whose button was pressed, when it is
+        that card updated (a rated answer); False when it is not, or Teams refuses."""
+        activity: Activity = turn_context.activity
+        if not (reply.updates_pressed and is_shared(activity) and activity.value
+                and activity.reply_to_id):
+            return False
+        updated = to_activity(reply, workspace=tenant_of(activity), shared=True)
+        updated.id = activity.reply_to_id
+        try:
+            await turn_context.update_activity(updated)
+        except Exception as exc:  # the platform edge: any refusal means a new message instead
+            log.warning("could not update the pressed card: %s", exc)
+            return False
+        return True
 
     async def on_conversation_update_activity(self, turn_context: Turn) -> None:
         activity: Activity = turn_context.activity

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import struct
 import sys
 import zipfile
@@ -29,6 +30,8 @@ SCOPES = ["personal", "team", "groupChat"]
 MAX_COMMANDS = 10  # per command list, a limit of the manifest schema
 ACCENT = (0, 94, 184)  # NHS blue
 COLOR_SIZE, OUTLINE_SIZE = 192, 32
+GUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
+SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -56,15 +59,28 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.teams_app_id:
         print("Set COPBOT_TEAMS_APP_ID (the bot's Microsoft app id) first.", file=sys.stderr)
         return 2
+    if not GUID.match(settings.teams_app_id):
+        print(f"COPBOT_TEAMS_APP_ID is {settings.teams_app_id!r}; Teams needs the app id as a "
+              "GUID such as 00000000-0000-0000-0000-000000000000.", file=sys.stderr)
+        return 2
+    if not SEMVER.match(args.app_version):
+        print(f"--version {args.app_version!r}: Teams needs three numbers, x.y.z (e.g. 1.0.0).",
+              file=sys.stderr)
+        return 2
     website = args.website_url or settings.public_url
     if not website.startswith("https://"):
         print("Give the bot's https home page with --website-url (or set COPBOT_PUBLIC_URL).",
               file=sys.stderr)
         return 2
+    privacy, terms = args.privacy_url or website, args.terms_url or website
+    for option, url in (("--privacy-url", privacy), ("--terms-url", terms)):
+        if not url.startswith("https://") or any(c.isspace() for c in url):
+            print(f"{option} must be an https address.", file=sys.stderr)
+            return 2
     manifest = build_manifest(
         settings, list(build_registry()), version=args.app_version,
         developer=args.developer or settings.network_name, website=website,
-        privacy=args.privacy_url or website, terms=args.terms_url or website)
+        privacy=privacy, terms=terms)
     write_package(args.out, manifest)
     print(f"Wrote {args.out} for bot {settings.teams_app_id}.")
     return 0

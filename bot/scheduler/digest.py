@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,12 +31,24 @@ from storage.repositories.deliveries import SubscriptionRepository, channel_ref,
 class Section:
     summary: str  # one sentence for the digest's text; "" when the section is empty
     items: tuple[Item, ...] = ()
+    more: str = ""  # "…and 8 more seminars: type events" when the items were cut
 
 
 WEEK = timedelta(days=7)
 MAX_EVENTS = 15
 MAX_ITEMS = 10
 MAX_QUESTIONS = 5
+MAX_WAITING = 10
+MAX_TOPICS = 5
+
+
+def _cut(summary: str, items: Sequence[Item], limit: int, noun: str, how: str) -> Section:
+    """The first ``limit`` items; past them, how many more and how to see them."""
+    if not items:
+        return Section("")
+    more = len(items) - limit
+    return Section(summary, tuple(items[:limit]),
+                   f"…and {_count(more, noun)}: {how}" if more > 0 else "")
 
 SectionQuery = Callable[[AsyncSession, Collection[str], datetime, SchedulePolicy],
                         Awaitable[Section]]
@@ -60,12 +72,8 @@ async def upcoming_events(session: AsyncSession, scopes: Collection[str], now: d
              buttons=(Button("Sign up", "signup", str(event.id), style="primary"),))
         for event, slug in rows if covers(scopes, slug)
     ]
-    if not found:
-        return Section("")
-    more = f" (the first {MAX_EVENTS} are below; type events for all)" if len(
-        found) > MAX_EVENTS else ""
-    return Section(f"{_count(len(found), 'seminar')} in the next {policy.digest_days_ahead} "
-                   f"days{more}.", tuple(found[:MAX_EVENTS]))
+    return _cut(f"{_count(len(found), 'seminar')} in the next {policy.digest_days_ahead} "
+                "days.", found, MAX_EVENTS, "more seminar", "type events")
 
 
 async def new_resources(session: AsyncSession, scopes: Collection[str], now: datetime,
@@ -77,14 +85,13 @@ async def new_resources(session: AsyncSession, scopes: Collection[str], now: dat
         .where(Resource.created_at > now - WEEK, Resource.created_at <= now)
         .order_by(Resource.created_at.desc(), Resource.id.desc())
     )).all()
-    items = tuple(
+    items = [
         Item(title=f"{resource.public_id} {resource.title}", text=_shorten(resource.summary),
              fields=(Field("Type", resource.type),), link=Link(resource.url, "Open"))
         for resource, slug in rows if covers(scopes, slug)
-    )[:MAX_ITEMS]
-    if not items:
-        return Section("")
-    return Section(f"{_count(len(items), 'new resource')} in the library.", items)
+    ]
+    return _cut(f"{_count(len(items), 'new resource')} in the library.", items, MAX_ITEMS,
+                "more new resource", "type resources for the newest")
 
 
 async def unanswered_questions(session: AsyncSession, scopes: Collection[str], now: datetime,
@@ -105,12 +112,11 @@ async def unanswered_questions(session: AsyncSession, scopes: Collection[str], n
         if key:
             asked[key] += 1
             wording[key] = " ".join(text.split())  # newest first: ends as the first asked
-    top = asked.most_common(MAX_QUESTIONS)
-    if not top:
-        return Section("")
-    items = tuple(Item(title=_shorten(wording[key]), text=f"asked {_count(n, 'time')} this week")
-                  for key, n in top)
-    return Section(f"{_count(len(items), 'question')} still without an answer.", items)
+    items = [Item(title=_shorten(wording[key]), text=f"asked {_count(n, 'time')} this week")
+             for key, n in asked.most_common()]
+    return _cut(f"{_count(len(items), 'question')} still without an answer.", items,
+                MAX_QUESTIONS, "more question",
+                "organisers see every one with questions open")
 
 
 async def waiting_for_the_network(session: AsyncSession, scopes: Collection[str],
@@ -119,10 +125,9 @@ async def waiting_for_the_network(session: AsyncSession, scopes: Collection[str]
     from bot.scheduler.followups import waiting_questions
 
     items = await waiting_questions(session, scopes, policy)
-    if not items:
-        return Section("")
-    return Section(f"{_count(len(items), 'question')} put to the network still "
-                   "waiting for an answer.", items)
+    return _cut(f"{_count(len(items), 'question')} put to the network still waiting for an "
+                "answer.", items, MAX_WAITING, "more question",
+                "organisers see every one with questions escalated")
 
 
 async def seminar_recordings(session: AsyncSession, scopes: Collection[str], now: datetime,
@@ -131,9 +136,8 @@ async def seminar_recordings(session: AsyncSession, scopes: Collection[str], now
     from bot.scheduler.seminar_digest import recording_items
 
     items = await recording_items(session, scopes, now)
-    if not items:
-        return Section("")
-    return Section(f"{_count(len(items), 'seminar recording')} added this week.", items)
+    return _cut(f"{_count(len(items), 'seminar recording')} added this week.", items,
+                MAX_ITEMS, "more recording", "type resources type:recording")
 
 
 async def wanted_topics(session: AsyncSession, scopes: Collection[str], now: datetime,
@@ -142,10 +146,9 @@ async def wanted_topics(session: AsyncSession, scopes: Collection[str], now: dat
     from bot.scheduler.seminar_digest import wanted_topic_items
 
     items = await wanted_topic_items(session, scopes)
-    if not items:
-        return Section("")
-    return Section(f"The {_count(len(items), 'seminar topic')} people most want "
-                   "(type topics to vote).", items)
+    shown = min(len(items), MAX_TOPICS)
+    return _cut(f"The {_count(shown, 'seminar topic')} people most want (type topics to "
+                "vote).", items, MAX_TOPICS, "more topic", "type topics")
 
 
 SECTIONS: tuple[SectionQuery, ...] = (upcoming_events, seminar_recordings, new_resources,
@@ -166,7 +169,8 @@ async def compose_digest(session: AsyncSession, delivery: Delivery, policy: Sche
     return Reply(
         title=f"This week in the {policy.network_name}",
         text=" ".join(s.summary for s in sections),
-        items=tuple(item for s in sections for item in s.items),
+        items=tuple(item for s in sections
+                    for item in (*s.items, *((Item(title=s.more),) if s.more else ()))),
         public=True,
     )
 

@@ -187,4 +187,4 @@ async def waiting_questions(session: AsyncSession, scopes: Collection[str],
              text=f"waiting since {escalation.escalated_at.astimezone(policy.zone):%a %-d %b}",
              buttons=(Button("Answer", "answer", f"Q{escalation.question_id}", "primary"),))
         for escalation, text, slug in rows if covers(scopes, slug)
-    )[:MAX_LISTED]
+    )

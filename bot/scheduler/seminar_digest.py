@@ -15,9 +15,6 @@ from storage.repositories.communities import CommunityRepository
 from storage.repositories.deliveries import covers
 from storage.repositories.seminars import MaterialRepository, TopicRepository
 
-MAX_TOPICS = 5
-MAX_RECORDINGS = 10
-
 
 async def _slugs(session: AsyncSession) -> dict[int, str]:
     communities: list[Community] = list(await CommunityRepository(session).list())
@@ -33,7 +30,7 @@ async def wanted_topic_items(session: AsyncSession,
     return tuple(Item(title=f"{t.public_id} {t.title}",
                       text=f"{n} vote" + ("" if n == 1 else "s"),
                       buttons=(Button("Vote", "vote", t.public_id),))
-                 for t, n in rows[:MAX_TOPICS])
+                 for t, n in rows)
 
 
 async def recording_items(session: AsyncSession, scopes: Collection[str],
@@ -43,4 +40,4 @@ async def recording_items(session: AsyncSession, scopes: Collection[str],
     return tuple(Item(title=f"Recording: {event_label(event)}",
                       link=Link(resource.url, "Watch"))
                  for event, resource in rows
-                 if covers(scopes, slugs.get(event.community_id or 0)))[:MAX_RECORDINGS]
+                 if covers(scopes, slugs.get(event.community_id or 0)))

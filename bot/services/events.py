@@ -136,11 +136,14 @@ class EventService:
                                             community_id=community_id))
 
     async def personal_feed(self, person_id: int, now: datetime) -> tuple[list[Event], set[int]]:
-        """A person's own calendar: their events from ``FEED_PAST_DAYS`` ago on, and the ids
-        of those they hold a place at (whose joining link it may carry)."""
+        """A person's own calendar: their events from ``FEED_PAST_DAYS`` ago on (those
+        cancelled while they were registered too, so their calendar shows them as cancelled),
+        and the ids of the scheduled ones they hold a place at (whose joining link it may
+        carry)."""
         rows = await self.registrations.upcoming_for_person(
-            person_id, now - timedelta(days=FEED_PAST_DAYS))
-        return [event for _, event in rows], {e.id for r, e in rows if r.status == CONFIRMED}
+            person_id, now - timedelta(days=FEED_PAST_DAYS), with_cancelled=True)
+        return [event for _, event in rows], {
+            e.id for r, e in rows if r.status == CONFIRMED and e.status == EVENT_SCHEDULED}
 
     async def count_upcoming(self, now: datetime, *, community_id: int | None = None,
                              within: timedelta | None = None, everything: bool = False,

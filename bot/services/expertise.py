@@ -69,7 +69,7 @@ class ExpertiseService:
     async def topics(self, person_id: int) -> list[str]:
         return [e.topic for e in await self.repo.of(person_id)]
 
-    async def who_knows(self, text: str, *, limit: int = 10,
+    async def who_knows(self, text: str, *, limit: int | None = 10,
                         exclude: Sequence[PersonRef] = ()) -> list[Expert]:
         """People whose declared topics share words with ``text``, best match first."""
         wanted = _terms(text)

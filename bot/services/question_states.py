@@ -60,8 +60,9 @@ async def questions_since(session: AsyncSession, start: datetime | None, *,
 
 
 async def recent_questions(session: AsyncSession, *, states: Sequence[str] = QUESTION_STATES,
-                           limit: int = 20) -> list[QuestionState]:
-    """The latest questions in ``states``, newest first (looks back over the last 500)."""
+                           limit: int | None = 20) -> list[QuestionState]:
+    """The latest questions in ``states``, newest first (looks back over the last 500;
+    ``limit`` None: all of those)."""
     from storage.repositories.knowledge import QuestionLogRepository
 
     latest = await QuestionLogRepository(session).recent(500)

@@ -231,16 +231,19 @@ class RegistrationRepository:
         )
         return {int(event_id): int(count) for event_id, count in result.all()}
 
-    async def upcoming_for_person(self, person_id: int,
-                                  ending_after: datetime) -> list[tuple[Registration, Event]]:
-        """The person's active registrations for scheduled events not yet over."""
+    async def upcoming_for_person(self, person_id: int, ending_after: datetime, *,
+                                  with_cancelled: bool = False,
+                                  ) -> list[tuple[Registration, Event]]:
+        """The person's active registrations for scheduled events not yet over (and, with
+        ``with_cancelled``, for events cancelled while they were registered)."""
+        statuses = (EVENT_SCHEDULED, EVENT_CANCELLED) if with_cancelled else (EVENT_SCHEDULED,)
         result = await self.session.execute(
             select(Registration, Event)
             .join(Event, Event.id == Registration.event_id)
             .where(
                 Registration.person_id == person_id,
                 Registration.status.in_(ACTIVE),
-                Event.status == EVENT_SCHEDULED,
+                Event.status.in_(statuses),
                 Event.ends_at > ending_after,
             )
             .order_by(Event.starts_at, Event.id)

@@ -6,6 +6,7 @@ characters a text input), Teams cards against the Adaptive Card 1.5 JSON schema 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -153,6 +154,7 @@ async def built() -> dict[str, Reply]:
     return await replies()
 
 
+@functools.cache
 def _teams_schema() -> Draft6Validator:
     schema = resources.files("adaptive_cards").joinpath("schemas", "schema-1.5.json")
     return Draft6Validator(json.loads(schema.read_text(encoding="utf-8")))
@@ -184,18 +186,43 @@ def _mrkdwn(node: Any) -> Iterator[str]:
             yield from _mrkdwn(value)
 
 
+def assert_fits_slack(reply: Reply, name: str = "") -> list[dict[str, Any]]:
+    """``reply`` as a Slack message passes Block Kit validation and limits; its blocks."""
+    message = slack.to_message(reply, workspace="T1")
+    blocks: list[dict[str, Any]] = message["blocks"]
+    assert 0 < len(blocks) <= SLACK_BLOCKS, name
+    parsed = Block.parse_all(blocks)
+    assert len(parsed) == len(blocks), name
+    for block in parsed:
+        block.to_dict()  # raises SlackObjectFormationError on any broken rule
+    assert len(message["text"]) <= slack.FALLBACK_TEXT, name
+    # plain_text never notifies; mrkdwn must carry the title escaped
+    assert not any("<!channel>" in t for t in _mrkdwn(blocks)), name
+    return blocks
+
+
+def assert_fits_teams(reply: Reply, name: str = "") -> dict[str, Any]:
+    """``reply`` as a Teams activity meets Adaptive Card 1.5 and the 40 KB limit; its card."""
+    validator = _teams_schema()
+    for shared in (False, True):
+        activity = teams.to_activity(reply, workspace="t" * 36, shared=shared)
+        payload = ENVELOPE | activity.model_dump(by_alias=True, exclude_none=True,
+                                                 mode="json")
+        assert _utf16(payload) <= TEAMS_LIMIT, (name, _utf16(payload))
+        # shared only turns Action.Execute into Action.Submit: one schema check each
+        for attachment in [] if shared else activity.attachments or []:
+            content = dict(attachment.content)
+            content.pop("msteams", None)  # Teams' own extension, outside the schema
+            errors = [e.message[:300] for e in validator.iter_errors(content)]
+            assert not errors, (name, errors)
+    invoked: dict[str, Any] = teams.invoke_card(reply, workspace="t" * 36)
+    assert _utf16(invoked) <= cards.CARD_BUDGET, name
+    return invoked
+
+
 async def test_slack_messages_pass_block_kit_validation(built: dict[str, Reply]) -> None:
     for name, reply in built.items():
-        message = slack.to_message(reply, workspace="T1")
-        blocks = message["blocks"]
-        assert 0 < len(blocks) <= SLACK_BLOCKS, name
-        parsed = Block.parse_all(blocks)
-        assert len(parsed) == len(blocks), name
-        for block in parsed:
-            block.to_dict()  # raises SlackObjectFormationError on any broken rule
-        assert len(message["text"]) <= slack.FALLBACK_TEXT, name
-        # plain_text never notifies; mrkdwn must carry the title escaped
-        assert not any("<!channel>" in t for t in _mrkdwn(blocks)), name
+        assert_fits_slack(reply, name)
 
 
 async def test_slack_forms_open_as_valid_modals(built: dict[str, Reply]) -> None:
@@ -226,21 +253,8 @@ async def test_a_description_slack_cannot_hold_is_left_out_with_the_typed_comman
 
 
 async def test_teams_cards_meet_the_schema_and_the_size_limit(built: dict[str, Reply]) -> None:
-    validator = _teams_schema()
     for name, reply in built.items():
-        for shared in (False, True):
-            activity = teams.to_activity(reply, workspace="t" * 36, shared=shared)
-            payload = ENVELOPE | activity.model_dump(by_alias=True, exclude_none=True,
-                                                     mode="json")
-            assert _utf16(payload) <= TEAMS_LIMIT, (name, _utf16(payload))
-            # shared only turns Action.Execute into Action.Submit: one schema check each
-            for attachment in [] if shared else activity.attachments or []:
-                content = dict(attachment.content)
-                content.pop("msteams", None)  # Teams' own extension, outside the schema
-                errors = [e.message[:300] for e in validator.iter_errors(content)]
-                assert not errors, (name, errors)
-        invoked = teams.invoke_card(reply, workspace="t" * 36)
-        assert _utf16(invoked) <= cards.CARD_BUDGET, name
+        assert_fits_teams(reply, name)
 
 
 async def test_teams_shortens_rather_than_drops_the_answer(built: dict[str, Reply]) -> None:

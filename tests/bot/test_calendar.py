@@ -164,6 +164,37 @@ async def test_a_personal_link_carries_my_events_and_joining_links_with_a_place(
     assert status == 404
 
 
+async def test_a_cancelled_event_stays_in_my_calendar_marked_cancelled(
+        bot: TestBot, feeds: str) -> None:
+    bot.runtime.settings.public_url = "https://copbot.example.org"
+    spc = await add(bot)
+    kept = await add(bot, start="2026-12-11 10:00")
+    for event in (spc, kept):
+        await bot.say(f"signup {event}", as_="alice")
+    link = (await bot.say(f"calendar {spc}", as_="alice")).link
+    assert link is not None
+    local = link.url.replace("https://copbot.example.org", feeds)
+    before = {str(e.uid).split("@")[0]: e for e in
+              icalendar.Calendar.from_ical((await fetch(local))[2]).events}
+    assert before[f"event-{spc}"].get("STATUS") == "CONFIRMED"
+
+    await bot.say(f"event cancel {spc} confirm", as_="olive")
+    status, _, body = await fetch(local)
+    after = {str(e.uid).split("@")[0]: e for e in icalendar.Calendar.from_ical(body).events}
+    assert status == 200 and set(after) == {f"event-{spc}", f"event-{kept}"}
+    gone = after[f"event-{spc}"]
+    assert gone.get("STATUS") == "CANCELLED"
+    assert gone.sequence > before[f"event-{spc}"].sequence  # calendars take it as an update
+    assert "URL" not in gone and "meet.example" not in str(gone.get("DESCRIPTION"))
+    assert "was cancelled" in str(gone.get("DESCRIPTION"))
+    assert after[f"event-{kept}"].get("STATUS") == "CONFIRMED"
+
+    await bot.say(f"cancel {kept}", as_="alice")  # giving up a place takes it off
+    status, _, body = await fetch(local)
+    assert {str(e.uid).split("@")[0] for e in icalendar.Calendar.from_ical(body).events} == {
+        f"event-{spc}"}
+
+
 async def test_forgetting_a_person_ends_their_calendar_link(bot: TestBot, feeds: str) -> None:
     bot.runtime.settings.public_url = "https://copbot.example.org"
     spc = await add(bot)

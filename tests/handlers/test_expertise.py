@@ -29,3 +29,16 @@ async def test_expertise_needs_a_topic(bot: TestBot) -> None:
     reply = await bot.say("expertise add", as_="alice")
     assert "Usage: expertise add" in reply.text
     assert "haven't listed any expertise" in (await bot.say("expertise", as_="alice")).text
+
+
+async def test_a_long_list_of_experts_pages(bot: TestBot) -> None:
+    for n in range(12):
+        await bot.say("expertise add SPC charts", as_=f"expert{n:02}")
+    first = await bot.say("who knows SPC")
+    assert first.title == "Who knows about “SPC” (12)" and len(first.items) == 10
+    assert first.footer == "…and 2 more: who knows SPC page 2."
+    [show_more] = first.buttons
+    second = await bot.press(show_more.action_id, show_more.value)
+    assert [i.title for i in second.items] == ["Expert10", "Expert11"]
+    assert {i.title for i in first.items} | {"Expert10", "Expert11"} == {
+        f"Expert{n:02}" for n in range(12)}

@@ -8,6 +8,9 @@ from datetime import date, timedelta
 
 from adapters.console.render import render_text
 from bot.types import Reply
+from storage.models.knowledge import DRAFT, FaqEntry
+from tests.adapters.test_limits import assert_fits_slack, assert_fits_teams
+from tests.handlers.knowledge_fixtures import add_resource
 from tests.testbot import TestBot
 
 
@@ -105,3 +108,84 @@ async def test_a_long_roster_shows_one_page_and_points_to_the_export(bot: TestBo
     [next_page] = roster.buttons
     second = await bot.press(next_page.action_id, next_page.value, as_="olive")
     assert len([line for line in second.text.splitlines() if "signed up" in line]) == 25
+
+
+async def test_a_cut_resource_list_says_how_many_more_and_how_to_see_them(
+        bot: TestBot) -> None:
+    for n in range(23):
+        await add_resource(bot, title=f"Run chart guide {n + 1}", type="guide",
+                           url=f"https://example.org/run-charts/{n + 1}", tags="spc",
+                           summary="How to draw a run chart.", published=f"2026-01-{n + 1:02}")
+    await add_resource(bot, title="Waiting list modelling", type="tool",
+                       url="https://example.org/waiting", summary="Queues.")
+    found = await bot.say("resources run chart", as_="alice")
+    assert len(found.items) == 10
+    assert found.footer == ("…and 13 more: resources run chart page 2, or add words, or "
+                            "type:, community: or tag: to narrow them.")
+    assert more(found) == ["resources run chart page 2"]
+    last = await bot.press("resources run chart", "page 3", as_="alice")
+    assert len(last.items) == 3 and not more(last) and "…and" not in last.footer
+    seen = {i.title for page in (found, await bot.say("resources run chart page 2",
+                                                      as_="alice"), last) for i in page.items}
+    assert seen == {f"Run chart guide {n + 1}" for n in range(23)}
+    assert "only 3 pages" in (await bot.say("resources run chart page 4", as_="alice")).text
+
+    newest = await bot.say("resources tag:spc", as_="alice")
+    assert [i.title for i in newest.items][:2] == ["Run chart guide 23", "Run chart guide 22"]
+    assert newest.footer.startswith("…and 13 more: resources tag:spc page 2, or add words")
+    second = await bot.press("resources tag:spc", "page 2", as_="alice")
+    assert second.items[0].title == "Run chart guide 13"
+    few = await bot.say("resources waiting list", as_="alice")
+    assert [i.title for i in few.items] == ["Waiting list modelling"] and not few.footer
+    [guide] = (await bot.say("resources run chart guide 7", as_="alice")).items[:1]
+    # two lines: the title with its Open link; type, date and the start of the summary
+    assert guide.title == "Run chart guide 7" and guide.link is not None
+    assert guide.link.label == "Open" and not guide.fields
+    assert guide.text == "guide · 7 January 2026 — How to draw a run chart."
+
+
+async def test_faq_review_comes_five_drafts_at_a_time(bot: TestBot) -> None:
+    now = bot.clock.now()
+    async with bot.runtime.database.session() as session:
+        session.add_all(FaqEntry(question=f"Draft question {n + 1}?",
+                                 answer="**Yes**, see [the guide](https://x.example/g). " * 200,
+                                 status=DRAFT, credit="Bob", created_at=now, updated_at=now)
+                        for n in range(12))
+    first = await bot.say("faq review", as_="olive")
+    assert first.title == "Draft FAQ entries to review (12)"
+    assert [i.title.split(": ", 1)[1] for i in first.items] == [
+        f"Draft question {n}?" for n in range(1, 6)]
+    assert first.footer == "…and 7 more: faq review page 2."
+    assert more(first) == ["faq review page 2"]
+    last = await bot.press("faq review", "page 3", as_="olive")
+    assert [i.title.split(": ", 1)[1] for i in last.items] == [
+        "Draft question 11?", "Draft question 12?"] and not more(last)
+    assert "only 3 pages" in (await bot.say("faq review page 4", as_="olive")).text
+    assert_fits_slack(first, "faq review")
+    assert_fits_teams(first, "faq review")
+
+
+async def test_the_organisers_question_list_pages_and_counts_the_rest(bot: TestBot) -> None:
+    for n in range(23):
+        await bot.say(f"ask where is dataset number {n + 1} kept?", as_="alice")
+    first = await bot.say("questions open", as_="olive")
+    assert len(first.items) == 10 and first.items[0].text == "where is dataset number 23 kept?"
+    assert first.footer.startswith("…and 13 more: questions open page 2. Newest first.")
+    assert more(first) == ["questions open page 2"]
+    last = await bot.press("questions open", "page 3", as_="olive")
+    assert [i.text for i in last.items] == [f"where is dataset number {n} kept?"
+                                            for n in (3, 2, 1)] and not more(last)
+
+
+async def test_a_long_learning_record_pages(bot: TestBot) -> None:
+    ids = await add_events(bot, 27, date(2026, 12, 4))
+    await bot.say("my learning", as_="alice")  # known to the bot from here on
+    bot.clock.set(bot.clock.now() + timedelta(days=40))
+    for event_id in ids:
+        marked = await bot.say(f"attended {event_id} alice", as_="olive")
+        assert "Alice" in marked.text, marked.text
+    record = await bot.say("my learning 2026", as_="alice")
+    assert record.text == "27 seminars, 27 hours in total." and len(record.items) == 25
+    assert record.footer == "…and 2 more: my learning 2026 page 2."
+    second = await bot.press("my learning 2026", "page 2", as_="alice")
+    assert titles(second) == ["Seminar 26", "Seminar 27"] and not more(second)

@@ -4,6 +4,7 @@ it for the counts that come from the database."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,11 +15,13 @@ from adapters.console.render import render_text
 from bot.errors import UsageError
 from bot.paging import paginate
 from bot.services.events import Attendee, MemberStatus
-from bot.types import Person, Reply
+from bot.types import Action, Person, Reply
 from bot.wording import plural, sentence
 from handlers.attendance import roster_reply
 from handlers.event_cards import event_card, event_item, my_event_item, places
 from storage.models.events import Event
+from tests.adapters.test_limits import assert_fits_teams
+from tests.handlers.knowledge_fixtures import add_faq, add_resource, named
 from tests.testbot import TestBot
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
@@ -103,3 +106,44 @@ async def test_counts_from_the_database_read_right(bot: TestBot) -> None:
     assert "1 event registration," in gone.text, gone.text
     for reply in (one, signed, cancelled, gone):
         assert_reads_right(render_text(reply))
+
+
+FAQ_FORM = {"question": "How do I get HES data?", "answer": "", "alternates": "",
+            "url": "ftp://files.example/hes", "community": "", "tags": "", "owner": "",
+            "reviewed": "last week", "id": ""}
+RESOURCE_FORM = {"title": "", "url": "ftp://files.example/guide", "type": "guide",
+                 "summary": "", "community": "", "tags": "", "published": "soon", "id": ""}
+
+
+@pytest.mark.parametrize(("action", "form", "labels", "names"), [
+    ("faq add", FAQ_FORM, ["• Answer:", "• Source link:", "• Last reviewed:"],
+     {"answer", "url", "reviewed"}),
+    ("resource add", RESOURCE_FORM, ["• Title:", "• Link:", "• Published:"],
+     {"title", "url", "published"}),
+])
+async def test_a_library_form_names_its_problems_by_the_labels_shown(
+        bot: TestBot, action: str, form: dict[str, str], labels: list[str],
+        names: set[str]) -> None:
+    bad = await bot.send(bot.incoming(as_="olive", action=Action(action), form=form))
+    assert set(bad.field_errors) == names  # each problem shows by its own input
+    for label in labels:
+        assert label in bad.text, bad.text
+    assert not any(f"• {name}:" in bad.text for name in names)
+    card = assert_fits_teams(bad, action)  # the Teams card shows the form again, labelled
+    assert f"{labels[1][2:-1]}: " in json.dumps(card, ensure_ascii=False)
+    typed = await bot.say(f"{action} {named(**{k: v for k, v in form.items() if v})}",
+                          as_="olive")
+    assert "• url:" in typed.text  # a typed command keeps the names that were typed
+
+
+async def test_a_library_edit_form_names_its_problems_by_the_labels_shown(
+        bot: TestBot) -> None:
+    entry = await add_faq(bot, question="What is SPC?", answer="Control charts.")
+    bad = await bot.send(bot.incoming(as_="olive", action=Action("faq edit", entry), form={
+        **FAQ_FORM, "answer": "Charts.", "url": "", "reviewed": "", "community": "astronomy"}))
+    assert set(bad.field_errors) == {"community"} and "• Community: there is no" in bad.text
+    resource = await add_resource(bot, title="Run charts", url="https://x.example/run")
+    bad = await bot.send(bot.incoming(as_="olive", action=Action("resource edit", resource),
+                                      form={**RESOURCE_FORM, "title": "Run charts"}))
+    assert "• Link:" in bad.text and "• Published:" in bad.text
+    assert "Run charts" in (await bot.say("resources run charts")).items[0].title  # unchanged

@@ -3,6 +3,7 @@ and never a backlog of old digests after an outage."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from bot.clock import FixedClock
 from bot.settings import Settings
 from storage.db import Database
 from storage.models.knowledge import QuestionLog, Resource
+from tests.adapters.test_limits import assert_fits_slack, assert_fits_teams
 from tests.bot.scheduler.support import (
     ScriptedTransport,
     add_event,
@@ -128,3 +130,29 @@ async def test_a_digest_missed_by_more_than_the_grace_period_is_skipped(
     assert slack.posts == []
     [row] = await deliveries(database)
     assert (row.subject, row.status) == ("week:2026-12-28", "skipped")
+
+
+async def test_a_long_digest_shows_the_first_of_each_list_and_how_to_see_the_rest(
+        database: Database, settings: Settings, slack: ScriptedTransport) -> None:
+    clock = FixedClock(london(2026, 12, 7, 9, 0))
+    await subscribe(database, GENERAL, "digest")
+    for n in range(40):
+        await add_event(database, clock.now() + timedelta(days=1, hours=n * 7),
+                        title=f"Seminar {n + 1} on run charts for board reports")
+    for n in range(25):
+        await _add_resource(database, f"Guide {n + 1}", clock.now() - timedelta(days=1))
+    for n in range(8):
+        await _ask(database, f"Question number {n + 1}?", clock.now() - timedelta(days=1))
+    await scheduler(database, settings, clock, slack).tick()
+    [post] = slack.posts
+    digest = post.reply
+    assert digest.text == ("40 seminars in the next 14 days. 25 new resources in the library. "
+                           "8 questions still without an answer.")
+    titles = [item.title for item in digest.items]
+    assert titles[15] == "…and 25 more seminars: type events"
+    assert titles[26] == "…and 15 more new resources: type resources for the newest"
+    assert titles[-1] == "…and 3 more questions: organisers see every one with questions open"
+    assert len(titles) == 15 + 1 + 10 + 1 + 5 + 1
+    assert_fits_slack(digest, "digest")
+    card = assert_fits_teams(digest, "digest")
+    assert "…and 3 more questions" in json.dumps(card, ensure_ascii=False)
