@@ -1,63 +1,64 @@
-"""Finding the platform adapters without importing a platform SDK into the core.
+"""The platform adapters, listed once: what ``copbot serve`` mounts, what processes that only
+post use as transports, and what ``copbot check`` asks.
 
-An adapter module (``adapters.slack``, ``adapters.teams``) offers two functions, each doing
-nothing when its settings are absent:
+Each adapter package (``adapters.slack``, ``adapters.teams``) is cheap to import: it loads its
+platform SDK only when its settings are present and it is asked to mount or post.  It offers
+two functions, each doing nothing when its settings are absent:
 
 - ``async def mount(app: aiohttp.web.Application, host: AdapterHost) -> bool`` — add its
   routes to the ``copbot serve`` app and register its transport; True if it mounted.
 - ``def create_transport(settings: Settings, database: Database) -> Transport | None`` — a
   transport for processes that only post (``copbot scheduler tick``, ``copbot worker``).
+
+Its ``checks`` module offers ``NAME``, ``check_settings(settings)`` (raises SettingsError, no
+I/O) and ``async check(settings) -> CheckResult | None`` for ``copbot check``.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
-from types import ModuleType
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
+from adapters import slack, teams
+from adapters.slack import checks as slack_checks
+from adapters.teams import checks as teams_checks
 from bot.checks import PlatformCheck
 from bot.delivery import Transport
 from bot.settings import Settings
 from storage.db import Database
 
-ADAPTER_MODULES: tuple[str, ...] = ("adapters.slack", "adapters.teams")
-# ``copbot check``: each offers ``NAME``, ``check_settings(settings)`` (raises SettingsError,
-# no I/O) and ``async check(settings) -> CheckResult | None``; importing one is cheap.
-ADAPTER_CHECK_MODULES: tuple[str, ...] = ("adapters.slack.checks", "adapters.teams.checks")
+if TYPE_CHECKING:
+    from aiohttp import web
 
+    from bot.runtime import AdapterHost
 
-def _check_modules() -> Iterator[ModuleType]:
-    for name in ADAPTER_CHECK_MODULES:
-        try:
-            yield importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name not in (name, name.rpartition(".")[0]):
-                raise
+Mount = Callable[["web.Application", "AdapterHost"], Awaitable[bool]]
+CreateTransport = Callable[[Settings, Database], Transport | None]
+
+MOUNTS: tuple[tuple[str, Mount], ...] = (("slack", slack.mount), ("teams", teams.mount))
+TRANSPORTS: tuple[CreateTransport, ...] = (slack.create_transport, teams.create_transport)
+SETTINGS_CHECKS: tuple[tuple[str, Callable[[Settings], None]], ...] = (
+    (slack_checks.NAME, slack_checks.check_settings),
+    (teams_checks.NAME, teams_checks.check_settings),
+)
+ONLINE_CHECKS: tuple[tuple[str, PlatformCheck], ...] = (
+    (slack_checks.NAME, slack_checks.check),
+    (teams_checks.NAME, teams_checks.check),
+)
 
 
 def adapter_settings_checks() -> list[tuple[str, Callable[[Settings], None]]]:
-    return [(module.NAME, module.check_settings) for module in _check_modules()]
+    return list(SETTINGS_CHECKS)
 
 
 def adapter_online_checks() -> list[tuple[str, PlatformCheck]]:
-    return [(module.NAME, module.check) for module in _check_modules()]
-
-
-def adapter_modules() -> Iterator[ModuleType]:
-    for name in ADAPTER_MODULES:
-        try:
-            yield importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    return list(ONLINE_CHECKS)
 
 
 def create_transports(settings: Settings, database: Database) -> list[Transport]:
     transports: list[Transport] = []
-    for module in adapter_modules():
-        create = getattr(module, "create_transport", None)
-        if create is not None:
-            transport = create(settings, database)
-            if transport is not None:
-                transports.append(transport)
+    for create in TRANSPORTS:
+        transport = create(settings, database)
+        if transport is not None:
+            transports.append(transport)
     return transports

@@ -19,7 +19,7 @@ FEED_CACHE_SECONDS = 900
 
 
 def add_routes(app: web.Application, runtime: Runtime) -> None:
-    """Mount the feeds (``ROUTE_MODULES`` in :mod:`bot.server` lists this module)."""
+    """Mount the feeds (``ROUTES`` in :mod:`bot.server` lists it)."""
 
     async def network_feed(request: web.Request) -> web.Response:
         return await _feed(runtime, None)

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 
 def add_routes(app: web.Application, runtime: Runtime) -> None:
-    """No routes: a start-up step (``ROUTE_MODULES`` in :mod:`bot.server` lists this module)."""
+    """No routes: a start-up step (``ROUTES`` in :mod:`bot.server` lists it)."""
 
     async def build_index(app: web.Application) -> None:
         try:
