@@ -148,8 +148,7 @@ class Router:
     def _context(self, incoming: Incoming, session: AsyncSession | None, is_organiser: bool,
                  person_id: int) -> Context:
         return Context(incoming=incoming, unit_of_work=session, settings=self.settings,
-                       clock=self.clock, commands=self.commands, is_organiser=is_organiser,
-                       person_id=person_id)
+                       clock=self.clock, is_organiser=is_organiser, person_id=person_id)
 
     async def _handle(self, session: AsyncSession, incoming: Incoming,
                       parsed: Parsed) -> tuple[Outcome, int]:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from bot.app.features import build_registry
 from bot.clock import Clock, SystemClock
 from bot.delivery import Transport, Transports
 from bot.metrics import Metrics
@@ -19,7 +20,6 @@ from bot.router import DATABASE_DOWN, Router
 from bot.scheduler.notices import NoticeSender
 from bot.settings import Settings
 from bot.types import Incoming, Outcome
-from handlers import build_registry
 from storage.db import Database
 from storage.repositories.communities import CommunityRepository
 

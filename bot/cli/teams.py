@@ -51,7 +51,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    from handlers import build_registry
+    from bot.app.features import build_registry
 
     if not settings.teams_app_id:
         print("Set COPBOT_TEAMS_APP_ID (the bot's Microsoft app id) first.", file=sys.stderr)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.features import build_registry
 from bot.cli import main
-from handlers import build_registry
 
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
 
