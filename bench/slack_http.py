@@ -105,7 +105,7 @@ async def _adapter_only_app(api_url: str) -> web.Application:
     without the database, to split copbot's cost between the adapter and the core."""
     import adapters.slack
     from bot.clock import SystemClock
-    from bot.runtime import AdapterHost
+    from bot.host import AdapterHost
     from bot.settings import Settings
     from bot.types import Incoming, Outcome, Reply
     from storage.db import Database

@@ -30,7 +30,7 @@ from storage.db import Database
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from bot.runtime import AdapterHost
+    from bot.host import AdapterHost
 
 Mount = Callable[["web.Application", "AdapterHost"], Awaitable[bool]]
 CreateTransport = Callable[[Settings, Database], Transport | None]

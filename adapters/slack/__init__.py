@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from adapters.slack.transport import SlackTransport
-    from bot.runtime import AdapterHost
+    from bot.host import AdapterHost
     from storage.db import Database
 
 log = logging.getLogger(__name__)

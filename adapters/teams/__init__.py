@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from adapters.teams.transport import TeamsTransport
     from bot.clock import Clock
     from bot.delivery import Transport
-    from bot.runtime import AdapterHost
+    from bot.host import AdapterHost
     from storage.db import Database
 
 __all__ = ["configured", "create_transport", "mount"]
