@@ -1,6 +1,6 @@
 """The Slack adapter (slack-bolt): slash command, mentions, DMs, buttons and forms.
 
-Found by :mod:`bot.plugins`; does nothing unless ``COPBOT_SLACK_BOT_TOKEN`` is set.
+Found by :mod:`bot.app.platforms`; does nothing unless ``COPBOT_SLACK_BOT_TOKEN`` is set.
 
 - ``mount(app, host)`` adds ``POST /slack/events`` to the ``copbot serve`` app (HTTP mode,
   needs ``COPBOT_SLACK_SIGNING_SECRET``) and/or connects Socket Mode

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
 from bot.services.event_demo import seed_events
 from bot.services.library_demo import seed_library
 from bot.settings import Settings

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from adapters import slack, teams
 from adapters.slack import checks as slack_checks
 from adapters.teams import checks as teams_checks
-from bot.checks import PlatformCheck
+from bot.checks import PlatformCheck, SettingsCheck
 from bot.delivery import Transport
 from bot.settings import Settings
 from storage.db import Database
@@ -37,7 +37,7 @@ CreateTransport = Callable[[Settings, Database], Transport | None]
 
 MOUNTS: tuple[tuple[str, Mount], ...] = (("slack", slack.mount), ("teams", teams.mount))
 TRANSPORTS: tuple[CreateTransport, ...] = (slack.create_transport, teams.create_transport)
-SETTINGS_CHECKS: tuple[tuple[str, Callable[[Settings], None]], ...] = (
+SETTINGS_CHECKS: tuple[tuple[str, SettingsCheck], ...] = (
     (slack_checks.NAME, slack_checks.check_settings),
     (teams_checks.NAME, teams_checks.check_settings),
 )
@@ -45,14 +45,6 @@ ONLINE_CHECKS: tuple[tuple[str, PlatformCheck], ...] = (
     (slack_checks.NAME, slack_checks.check),
     (teams_checks.NAME, teams_checks.check),
 )
-
-
-def adapter_settings_checks() -> list[tuple[str, Callable[[Settings], None]]]:
-    return list(SETTINGS_CHECKS)
-
-
-def adapter_online_checks() -> list[tuple[str, PlatformCheck]]:
-    return list(ONLINE_CHECKS)
 
 
 def create_transports(settings: Settings, database: Database) -> list[Transport]:

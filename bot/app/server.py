@@ -1,6 +1,6 @@
 """The aiohttp app behind ``copbot serve``: health, the core's routes, and the adapters.
 
-Adapters are listed in :mod:`bot.plugins` and asked to mount themselves; each returns
+Adapters are listed in :mod:`bot.app.platforms` and asked to mount themselves; each returns
 without mounting anything when its settings are absent, so no platform SDK is loaded unless
 it is configured.
 """
@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot import web_calendar, web_knowledge, web_metrics
-from bot.plugins import MOUNTS
-from bot.runtime import Runtime
+from bot.app import web_calendar, web_knowledge, web_metrics
+from bot.app.platforms import MOUNTS
+from bot.app.runtime import Runtime
 from bot.scheduler.wakeup import start_scheduler
 
 log = logging.getLogger(__name__)

@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported here so that ``copbot --help`` loads neither pydantic nor the commands' code.
     import asyncio
 
+    from bot.app.platforms import SETTINGS_CHECKS
     from bot.checks import require_offline
     from bot.logs import configure_logging
     from bot.settings import SettingsError, load_settings
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if getattr(args, "preflight", False):
-            require_offline(settings)
+            require_offline(settings, SETTINGS_CHECKS)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
