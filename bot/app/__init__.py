@@ -2,7 +2,7 @@
 
 - :mod:`bot.app.features` — the handlers, in ``help`` order, and the question chain;
 - :mod:`bot.app.platforms` — the adapters: what ``serve`` mounts and what ``check`` asks;
-- :mod:`bot.app.runtime` — settings, database, router, transports and the search index,
+- :mod:`bot.app.runtime` — settings, database, router, transports and the notice sender,
   with an explicit lifecycle;
 - :mod:`bot.app.server` — the aiohttp app of ``copbot serve`` and its routes
   (:mod:`bot.app.web`);
