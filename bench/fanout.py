@@ -163,7 +163,7 @@ async def _populate(database: Any, plan: Plan, now: datetime) -> None:
 # ---------------------------------------------------------------------------- the runs
 async def _baseline(settings: Any, plan: Plan) -> float:
     """The same posts, paced per channel, straight through the transport."""
-    from bot.plugins import create_transports
+    from bot.app.platforms import create_transports
     from bot.types import ChannelRef, Reply
     from storage.db import Database
 
@@ -189,9 +189,9 @@ async def _baseline(settings: Any, plan: Plan) -> float:
 
 
 async def _copbot(settings: Any, plan: Plan, now: datetime) -> tuple[float, float, Any]:
+    from bot.app.platforms import create_transports
     from bot.clock import FixedClock
     from bot.delivery import Transports
-    from bot.plugins import create_transports
     from bot.scheduler.posts import ScheduledPosts
     from storage.db import Database
 

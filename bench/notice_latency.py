@@ -19,7 +19,7 @@ import statistics
 import tempfile
 import time
 
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
 from bot.settings import Settings
 from bot.types import ChannelRef, Incoming, Reply
 

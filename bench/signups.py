@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
 from bot.services.event_fields import EventDraft
 from bot.services.events import EventService
 from bot.settings import Settings

@@ -9,7 +9,7 @@ signature and trigger id each) and times the acknowledgements:
 
 - the floor: a bare ``AsyncApp`` on aiohttp whose listener only calls ``ack("ok")``, with
   Bolt's defaults (its ack path polls every 10 ms);
-- copbot: ``bot.server.create_app`` with the Slack adapter, the real router and database
+- copbot: ``bot.app.server.create_app`` with the Slack adapter, the real router and database
   (SQLite in a temporary directory unless ``--database-url`` is given), answering the
   command in the acknowledgement.
 
@@ -88,8 +88,8 @@ async def _floor_app(api_url: str) -> web.Application:
 
 
 async def _copbot_app(api_url: str, database_url: str) -> web.Application:
-    from bot.runtime import Runtime
-    from bot.server import create_app
+    from bot.app.runtime import Runtime
+    from bot.app.server import create_app
     from bot.settings import Settings
 
     settings = Settings(_env_file=None, database_url=database_url,  # type: ignore[call-arg]
@@ -105,7 +105,7 @@ async def _adapter_only_app(api_url: str) -> web.Application:
     without the database, to split copbot's cost between the adapter and the core."""
     import adapters.slack
     from bot.clock import SystemClock
-    from bot.runtime import AdapterHost
+    from bot.host import AdapterHost
     from bot.settings import Settings
     from bot.types import Incoming, Outcome, Reply
     from storage.db import Database

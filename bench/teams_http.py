@@ -10,7 +10,7 @@ from ``tests/adapters/teams/fake_connector.py``) and, one at a time, each server
 - the floor: the Agents SDK's own aiohttp pieces and nothing else — ``CloudAdapter``, its
   ``jwt_authorization_middleware`` (its JWKS client pointed at the local keys) and an
   ``ActivityHandler`` that echoes the text back through the connector;
-- copbot: ``bot.server.create_app`` with the Teams adapter (its own token validation, stored
+- copbot: ``bot.app.server.create_app`` with the Teams adapter (its own token validation, stored
   conversation references), the real router and database (SQLite in a temporary directory
   unless ``--database-url`` is given), answering with an Adaptive Card.
 
@@ -117,8 +117,8 @@ async def _floor_app(fake_url: str) -> web.Application:
 
 
 async def _copbot_app(fake_url: str, database_url: str) -> web.Application:
-    from bot.runtime import Runtime
-    from bot.server import create_app
+    from bot.app.runtime import Runtime
+    from bot.app.server import create_app
     from bot.settings import Settings
 
     settings = Settings(

@@ -40,7 +40,7 @@ def event_uid(event: Event, settings: Settings) -> str:
 
 
 def personal_url(public_url: str, token: str) -> str:
-    """A person's own calendar link (served by ``copbot serve``, see bot.web_calendar)."""
+    """A person's own calendar link (served by ``copbot serve``, see bot.app.web_calendar)."""
     return f"{public_url.rstrip('/')}/calendar/personal/{token}.ics"
 
 

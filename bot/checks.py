@@ -3,13 +3,14 @@
 Offline checks (the settings themselves and every file a setting names) run at the start of
 ``serve``, ``worker``, ``chat`` and ``scheduler tick``; a failure stops the process with one
 line naming the variable and the fix.  Online checks (the database, and each configured
-platform through its adapter's ``check``) run only in ``copbot check``.
+platform through its adapter's ``check``) run only in ``copbot check``.  The adapters' checks
+are passed in (:mod:`bot.app.platforms` lists them), so this module knows no platform.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -35,6 +36,8 @@ class CheckResult:
 
 # An adapter's online check: None when that platform is not configured.
 PlatformCheck = Callable[[Settings], Awaitable[CheckResult | None]]
+# An adapter's offline rules: raises SettingsError, no I/O.
+SettingsCheck = Callable[[Settings], None]
 
 
 def _file_problem(variable: str, value: str, what: str) -> str | None:
@@ -84,12 +87,11 @@ def check_files(settings: Settings) -> list[CheckResult]:
     return results
 
 
-def check_platform_settings(settings: Settings) -> list[CheckResult]:
+def check_platform_settings(settings: Settings,
+                            platforms: Sequence[tuple[str, SettingsCheck]]) -> list[CheckResult]:
     """Each adapter's offline rules (e.g. a Slack bot token needs a signing secret)."""
-    from bot.plugins import adapter_settings_checks
-
     results = []
-    for name, check in adapter_settings_checks():
+    for name, check in platforms:
         try:
             check(settings)
         except SettingsError as exc:
@@ -97,13 +99,15 @@ def check_platform_settings(settings: Settings) -> list[CheckResult]:
     return results
 
 
-def offline_checks(settings: Settings) -> list[CheckResult]:
-    return check_files(settings) + check_platform_settings(settings)
+def offline_checks(settings: Settings,
+                   platforms: Sequence[tuple[str, SettingsCheck]]) -> list[CheckResult]:
+    return check_files(settings) + check_platform_settings(settings, platforms)
 
 
-def require_offline(settings: Settings) -> None:
+def require_offline(settings: Settings, platforms: Sequence[tuple[str, SettingsCheck]]) -> None:
     """Raise :class:`SettingsError` with one line per failed offline check."""
-    failures = [result.detail for result in offline_checks(settings) if result.status == "fail"]
+    failures = [result.detail for result in offline_checks(settings, platforms)
+                if result.status == "fail"]
     if failures:
         raise SettingsError("\n".join(failures))
 
@@ -127,11 +131,10 @@ async def check_database(settings: Settings) -> CheckResult:
     return CheckResult("database", "ok", f"reached the {database.dialect} database")
 
 
-async def online_checks(settings: Settings) -> list[CheckResult]:
-    from bot.plugins import adapter_online_checks
-
+async def online_checks(settings: Settings,
+                        platforms: Sequence[tuple[str, PlatformCheck]]) -> list[CheckResult]:
     results = [await check_database(settings)]
-    for name, check in adapter_online_checks():
+    for name, check in platforms:
         try:
             async with asyncio.timeout(CHECK_TIMEOUT):
                 result = await check(settings)

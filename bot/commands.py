@@ -11,16 +11,12 @@ from __future__ import annotations
 import difflib
 import re
 import shlex
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from bot.context import Context
 from bot.errors import UsageError
 from bot.types import Reply
-
-if TYPE_CHECKING:
-    from bot.context import Context
-
 
 _APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
 _APOSTROPHE_MARK = "\x00"
@@ -56,7 +52,23 @@ class Args:
         return self.positional[0] if self.positional else None
 
 
-Handler = Callable[["Context", Args], Awaitable[Reply]]
+Handler = Callable[[Context, Args], Awaitable[Reply]]
+QuestionStep = Callable[[Context, Args], Awaitable[Reply | None]]
+"""A step that free text (a question) passes through: a reply ends the chain, None passes on."""
+
+
+def question_chain(steps: Sequence[QuestionStep], answer: Handler) -> Handler:
+    """The handler for free text: each step in turn may take it; ``answer`` takes the rest."""
+    chain = tuple(steps)
+
+    async def handle(ctx: Context, args: Args) -> Reply:
+        for step in chain:
+            reply = await step(ctx, args)
+            if reply is not None:
+                return reply
+        return await answer(ctx, args)
+
+    return handle
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.commands import CommandRegistry
 from bot.settings import Settings
 from bot.types import ChannelRef, Incoming, Notification, Person, Reply
 
@@ -28,7 +27,6 @@ class Context:
     unit_of_work: AsyncSession | None
     settings: Settings
     clock: Clock
-    commands: CommandRegistry
     is_organiser: bool
     person_id: int
     notifications: list[Notification] = field(default_factory=list)

@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -53,7 +53,6 @@ class _Speaker:
     person_id: int
     display_name: str
     is_organiser: bool
-    until: float  # time.monotonic()
 
 
 class RecentSpeakers:
@@ -66,21 +65,17 @@ class RecentSpeakers:
                  size: int = SPEAKER_MEMORY_SIZE) -> None:
         self.seconds = seconds
         self.size = size
-        self._people: OrderedDict[str, _Speaker] = OrderedDict()
+        self._people: TTLCache[str, _Speaker] = TTLCache(size, seconds, timer=time.monotonic)
 
     def get(self, person: Person) -> _Speaker | None:
         known = self._people.get(person.key)
-        if known is None or known.until <= time.monotonic() or (
+        if known is None or (
                 person.display_name and person.display_name != known.display_name):
             return None
         return known
 
     def remember(self, person: Person, person_id: int, is_organiser: bool) -> None:
-        self._people[person.key] = _Speaker(person_id, person.display_name, is_organiser,
-                                            time.monotonic() + self.seconds)
-        self._people.move_to_end(person.key)
-        while len(self._people) > self.size:
-            self._people.popitem(last=False)
+        self._people[person.key] = _Speaker(person_id, person.display_name, is_organiser)
 
 
 class Router:
@@ -148,8 +143,7 @@ class Router:
     def _context(self, incoming: Incoming, session: AsyncSession | None, is_organiser: bool,
                  person_id: int) -> Context:
         return Context(incoming=incoming, unit_of_work=session, settings=self.settings,
-                       clock=self.clock, commands=self.commands, is_organiser=is_organiser,
-                       person_id=person_id)
+                       clock=self.clock, is_organiser=is_organiser, person_id=person_id)
 
     async def _handle(self, session: AsyncSession, incoming: Incoming,
                       parsed: Parsed) -> tuple[Outcome, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import UsageError
@@ -10,10 +12,10 @@ from bot.types import Field, Reply
 ORGANISERS = "organisers"
 
 
-async def show_help(ctx: Context, args: Args) -> Reply:
+async def show_help(ctx: Context, args: Args, *, commands: CommandRegistry) -> Reply:
     """``help``: the commands this person can use (organisers get a pointer to theirs);
     ``help organisers``: organisers' commands; ``help <command>``: one command."""
-    visible = [command for command in ctx.commands if not command.hidden]
+    visible = [command for command in commands if not command.hidden]
     title = f"{ctx.settings.bot_name} for the {ctx.settings.network_name}"
     if args.raw.lower() in (ORGANISERS, "organiser", "organizers", "organizer"):
         if not ctx.is_organiser:
@@ -23,7 +25,7 @@ async def show_help(ctx: Context, args: Args) -> Reply:
         return Reply(title=f"{title}: organisers' commands", text="\n".join(lines),
                      footer="help <command> tells more.")
     if args.raw:
-        command = ctx.commands.get(args.raw)
+        command = commands.get(args.raw)
         if command is None:
             raise UsageError(f"There is no command called “{args.raw}”.")
         fields = [Field("Usage", command.usage_text)]
@@ -43,6 +45,6 @@ def register(registry: CommandRegistry) -> None:
         name="help",
         summary="list what I can do, or explain one command",
         usage="help [command|organisers]",
-        handler=show_help,
+        handler=partial(show_help, commands=registry),  # the commands registered by then, and after
         uses_database=False,
     ))

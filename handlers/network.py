@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.commands import Args, Command, CommandRegistry, Handler
+from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import UsageError
 from bot.markdown import literal
@@ -236,18 +236,15 @@ async def reject(ctx: Context, args: Args) -> Reply:
     return Reply(text=f"Draft F{entry_id} (“{entry.question}”) was rejected and removed.")
 
 
-def answers_in_threads(original: Handler) -> Handler:
-    """Free text that mentions the bot in the thread of an escalated question is an answer."""
-
-    async def handle(ctx: Context, args: Args) -> Reply:
-        if ctx.incoming.surface == Surface.MENTION and ctx.incoming.thread_id:
-            service = NetworkService(ctx.session, ctx.settings)
-            question_id = await service.question_in_thread(ctx.incoming.channel_ref)
-            if question_id is not None:
-                return await record_answer(ctx, question_id, args.raw)
-        return await original(ctx, args)
-
-    return handle
+async def answer_in_thread(ctx: Context, args: Args) -> Reply | None:
+    """Free text that mentions the bot in the thread of an escalated question is an answer
+    (a step of the question chain; None for any other free text)."""
+    if ctx.incoming.surface == Surface.MENTION and ctx.incoming.thread_id:
+        service = NetworkService(ctx.session, ctx.settings)
+        question_id = await service.question_in_thread(ctx.incoming.channel_ref)
+        if question_id is not None:
+            return await record_answer(ctx, question_id, args.raw)
+    return None
 
 
 def register(registry: CommandRegistry) -> None:
@@ -271,5 +268,3 @@ def register(registry: CommandRegistry) -> None:
                          usage="faq approve <F20>", organiser_only=True))
     registry.add(Command("faq reject", "remove a draft FAQ entry", reject,
                          usage="faq reject <F20>", organiser_only=True))
-    if registry.question_handler is not None:
-        registry.question_handler = answers_in_threads(registry.question_handler)

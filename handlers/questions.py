@@ -97,7 +97,6 @@ def register(registry: CommandRegistry) -> None:
         details="I answer from the FAQ with the source, or tell you honestly that I don't "
                 "know yet and note the question for the organisers.",
     ))
-    registry.question_handler = answer_question
     registry.add(Command(
         name="faq",
         summary="show one FAQ entry",

@@ -14,8 +14,8 @@ import uuid
 from collections.abc import Mapping
 
 from adapters.console.render import render_text
+from bot.app.runtime import Runtime
 from bot.clock import FixedClock
-from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.types import Action, ChannelRef, Incoming, Notification, Reply, Surface
 from storage.db import Database

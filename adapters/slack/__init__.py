@@ -1,6 +1,6 @@
 """The Slack adapter (slack-bolt): slash command, mentions, DMs, buttons and forms.
 
-Found by :mod:`bot.plugins`; does nothing unless ``COPBOT_SLACK_BOT_TOKEN`` is set.
+Found by :mod:`bot.app.platforms`; does nothing unless ``COPBOT_SLACK_BOT_TOKEN`` is set.
 
 - ``mount(app, host)`` adds ``POST /slack/events`` to the ``copbot serve`` app (HTTP mode,
   needs ``COPBOT_SLACK_SIGNING_SECRET``) and/or connects Socket Mode
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from adapters.slack.transport import SlackTransport
-    from bot.runtime import AdapterHost
+    from bot.host import AdapterHost
     from storage.db import Database
 
 log = logging.getLogger(__name__)

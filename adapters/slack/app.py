@@ -28,7 +28,7 @@ from adapters.slack.names import DisplayNames
 from adapters.slack.tasks import BackgroundTasks
 from adapters.slack.transport import SlackTransport
 from adapters.slack.verify import RefusedRequest, SlackRequestCheck
-from bot.runtime import AdapterHost
+from bot.host import AdapterHost
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ from adapters.slack.names import DisplayNames
 from adapters.slack.tasks import BackgroundTasks
 from adapters.slack.transport import SlackTransport
 from bot.delivery import DeliveryError
-from bot.runtime import AdapterHost
+from bot.host import AdapterHost
 from bot.types import Action, ChannelRef, Form, Incoming, Outcome, Reply
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from cachetools import TLRUCache
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.client import CALL_ERRORS, error_code
@@ -24,6 +24,12 @@ LOOKUP_TIMEOUT = 1.0
 # After a failed lookup, how long to use the fallback before asking Slack again.
 RETRY_AFTER = 300.0
 
+_Entry = tuple[float, str, str]  # (seconds to keep it, name, email)
+
+
+def _until(_key: object, entry: _Entry, now: float) -> float:
+    return now + entry[0]
+
 
 class DisplayNames:
     def __init__(self, client: AsyncWebClient, *, ttl: float = 3600.0, size: int = 10_000,
@@ -31,8 +37,7 @@ class DisplayNames:
         self.client = client
         self.ttl = ttl
         self.size = size
-        self._now = now
-        self._cache: OrderedDict[tuple[str, str], tuple[float, str, str]] = OrderedDict()
+        self._cache: TLRUCache[tuple[str, str], _Entry] = TLRUCache(size, _until, timer=now)
 
     async def get(self, team: str, user: str, fallback: str = "") -> str:
         """The person's display name (or real name, or user name); ``fallback`` if Slack
@@ -44,8 +49,7 @@ class DisplayNames:
         ``users:read.email`` scope and the profile shows one."""
         key = (team, user)
         cached = self._cache.get(key)
-        if cached is not None and cached[0] > self._now():
-            self._cache.move_to_end(key)
+        if cached is not None:
             return cached[1], cached[2]
         try:
             async with asyncio.timeout(LOOKUP_TIMEOUT):
@@ -61,10 +65,7 @@ class DisplayNames:
         return name, email
 
     def _remember(self, key: tuple[str, str], name: str, email: str, ttl: float) -> None:
-        self._cache[key] = (self._now() + ttl, name, email)
-        self._cache.move_to_end(key)
-        while len(self._cache) > self.size:
-            self._cache.popitem(last=False)
+        self._cache[key] = (ttl, name, email)
 
 
 def name_of(user: Mapping[str, Any]) -> str:

@@ -1,6 +1,6 @@
 """The Microsoft Teams adapter, on the Microsoft 365 Agents SDK (kept inside this folder).
 
-The two plugin functions of :mod:`bot.plugins`:
+The two plugin functions of :mod:`bot.app.platforms`:
 
 - :func:`mount` adds ``POST /api/messages`` to the ``copbot serve`` app and registers the Teams
   transport — when ``COPBOT_TEAMS_APP_ID`` is set, or in the dev mode
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from adapters.teams.transport import TeamsTransport
     from bot.clock import Clock
     from bot.delivery import Transport
-    from bot.runtime import AdapterHost
+    from bot.host import AdapterHost
     from storage.db import Database
 
 __all__ = ["configured", "create_transport", "mount"]

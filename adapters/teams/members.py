@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from cachetools import TLRUCache
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core.connector import ConnectorClientBase
 
@@ -23,14 +23,19 @@ log = logging.getLogger(__name__)
 LOOKUP_TIMEOUT = 1.0
 RETRY_AFTER = 300.0  # seconds without asking again after a failed lookup
 
+_Entry = tuple[float, str]  # (seconds to keep it, email)
+
+
+def _until(_key: object, entry: _Entry, now: float) -> float:
+    return now + entry[0]
+
 
 class MemberEmails:
     def __init__(self, *, ttl: float = 3600.0, size: int = 10_000,
                  now: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.size = size
-        self._now = now
-        self._cache: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._cache: TLRUCache[str, _Entry] = TLRUCache(size, _until, timer=now)
 
     async def email_of(self, activity: Activity, services: Any) -> str:
         """The sender's email (or user principal name), ``""`` when Teams does not say."""
@@ -40,8 +45,7 @@ class MemberEmails:
             return ""
         key = sender.id
         cached = self._cache.get(key)
-        if cached is not None and cached[0] > self._now():
-            self._cache.move_to_end(key)
+        if cached is not None:
             return cached[1]
         client = services.get(ConnectorClientBase) if services is not None else None
         if client is None:
@@ -61,7 +65,4 @@ class MemberEmails:
         return email
 
     def _remember(self, key: str, email: str, ttl: float) -> None:
-        self._cache[key] = (self._now() + ttl, email)
-        self._cache.move_to_end(key)
-        while len(self._cache) > self.size:
-            self._cache.popitem(last=False)
+        self._cache[key] = (ttl, email)

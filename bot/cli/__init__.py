@@ -1,27 +1,44 @@
 """``copbot``: the command line.  Each sub-command lives in its own module with
-``add_parser(subparsers)``; the parser it adds sets ``run`` to a coroutine function taking
-the parsed arguments and the settings, returning an exit code.  A parser that also sets
-``preflight=True`` runs the offline part of ``copbot check`` first (long-running commands)."""
+``add_parser(subparsers)``, listed in :data:`COMMANDS`; the parser it adds sets ``run`` to a
+coroutine function taking the parsed arguments and the settings, returning an exit code.  A
+parser that also sets ``preflight=True`` runs the offline part of ``copbot check`` first
+(long-running commands).  The command modules import their heavy code inside ``run``, so
+building the parser (``copbot --help``) stays quick."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-COMMAND_MODULES = (
-    "bot.cli.chat",
-    "bot.cli.check",
-    "bot.cli.serve",
-    "bot.cli.db",
-    "bot.cli.organisers",
-    "bot.cli.imports",
-    "bot.cli.events",
-    "bot.cli.knowledge",
-    "bot.cli.report",
-    "bot.cli.scheduler",
-    "bot.cli.teams",
+from bot.cli import (
+    chat,
+    check,
+    db,
+    events,
+    imports,
+    knowledge,
+    organisers,
+    report,
+    scheduler,
+    serve,
+    teams,
+)
+
+# In the order ``copbot --help`` lists them.
+COMMANDS: tuple[Callable[[Any], None], ...] = (
+    chat.add_parser,
+    check.add_parser,
+    serve.add_parser,
+    db.add_parser,
+    organisers.add_parser,
+    imports.add_parser,
+    events.add_parser,
+    knowledge.add_parser,
+    report.add_parser,
+    scheduler.add_parser,
+    teams.add_parser,
 )
 
 
@@ -34,8 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="WARNING",
                         help="logging level (DEBUG, INFO, WARNING …); default WARNING")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).add_parser(subparsers)
+    for add_parser in COMMANDS:
+        add_parser(subparsers)
     return parser
 
 
@@ -48,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported here so that ``copbot --help`` loads neither pydantic nor the commands' code.
     import asyncio
 
+    from bot.app.platforms import SETTINGS_CHECKS
     from bot.checks import require_offline
     from bot.logs import configure_logging
     from bot.settings import SettingsError, load_settings
@@ -55,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         if getattr(args, "preflight", False):
-            require_offline(settings)
+            require_offline(settings, SETTINGS_CHECKS)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2

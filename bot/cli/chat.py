@@ -68,8 +68,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Demo database: {path} (the configured database is not used; "
               "--demo --reset starts it afresh).", file=sys.stderr)
     from adapters.console.session import ConsoleSession, ConsoleTransport, is_interactive
-    from bot.demo import load_demo
-    from bot.runtime import Runtime
+    from bot.app.demo import load_demo
+    from bot.app.runtime import Runtime
 
     user = args.user or _default_user()
     person_key = f"console::{user}"

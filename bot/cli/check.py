@@ -23,12 +23,13 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app.platforms import ONLINE_CHECKS, SETTINGS_CHECKS
     from bot.checks import CheckResult, offline_checks, online_checks
 
     results = [CheckResult("settings", "ok", "every COPBOT_* setting is valid")]
-    results += offline_checks(settings)
+    results += offline_checks(settings, SETTINGS_CHECKS)
     if not args.offline:
-        results += await online_checks(settings)
+        results += await online_checks(settings, ONLINE_CHECKS)
     for result in results:
         print(result.line(), flush=True)
     return 1 if any(result.status == "fail" for result in results) else 0

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.seminars import Cell, add_export_parsers, write_csv, write_export
+from bot.cli.csv_export import Cell, write_csv
+from bot.cli.seminars import add_export_parsers, write_export
 from bot.numbers import is_ascii_number, record_id, shorten
 
 # The database and the services load when a command runs, not for ``copbot --help``.

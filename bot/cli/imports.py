@@ -7,8 +7,8 @@ listed with its row number.  Re-importing updates rather than duplicates.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +17,37 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from storage.db import Database
 
-# kind -> "module:function" of an Importer.
-IMPORTERS: dict[str, str] = {
-    "communities": "bot.services.communities:import_communities",
-    "faq": "bot.services.library_import:import_faq",
-    "resources": "bot.services.library_import:import_resources",
-    "events": "bot.services.event_import:import_events",
+
+# Each importer is imported when its kind is asked for, so ``copbot --help`` stays quick.
+def _communities() -> Importer:
+    from bot.services.communities import import_communities
+
+    return import_communities
+
+
+def _faq() -> Importer:
+    from bot.services.library_import import import_faq
+
+    return import_faq
+
+
+def _resources() -> Importer:
+    from bot.services.library_import import import_resources
+
+    return import_resources
+
+
+def _events() -> Importer:
+    from bot.services.event_import import import_events
+
+    return import_events
+
+
+IMPORTERS: dict[str, Callable[[], Importer]] = {
+    "communities": _communities,
+    "faq": _faq,
+    "resources": _resources,
+    "events": _events,
 }
 
 
@@ -41,9 +66,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def load_importer(kind: str) -> Importer:
-    module_name, _, function = IMPORTERS[kind].partition(":")
-    importer: Importer = getattr(importlib.import_module(module_name), function)
-    return importer
+    return IMPORTERS[kind]()
 
 
 async def run_import(database: Database, settings: Settings, kind: str, path: Path) -> str:

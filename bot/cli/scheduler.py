@@ -66,8 +66,8 @@ def parse_now(text: str, zone: ZoneInfo) -> datetime:
 
 def _transports(settings: Settings, database: Database, *, console: bool) -> Transports:
     from adapters.console.session import ConsoleTransport
+    from bot.app.platforms import create_transports
     from bot.delivery import Transports
-    from bot.plugins import create_transports
 
     transports = Transports()
     for transport in create_transports(settings, database):

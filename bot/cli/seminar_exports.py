@@ -6,7 +6,7 @@ import argparse
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.seminars import Cell, event_number, write_csv
+from bot.cli.csv_export import Cell, event_number, write_csv
 from bot.errors import UsageError
 from bot.services.events import EventService
 from bot.services.learning import learning_record

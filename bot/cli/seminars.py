@@ -10,30 +10,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.numbers import record_id
-from bot.spreadsheet import csv_text
+from bot.cli.csv_export import event_number
 
 # The database and the services load when a command runs, not for ``copbot --help``.
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.settings import Settings
-
-Cell = str | int | float
-
-
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """Every seminar CSV export, with spreadsheet formulas neutralised."""
-    return csv_text(header, rows)
-
-
-def event_number(word: str) -> int | None:
-    return record_id(str(word).lstrip("#"))
-
 
 async def run_attendance_import(event_word: str, path: Path | None, settings: Settings) -> int:
     """Record who came from a Teams attendance report; lists every row matching nobody."""

@@ -23,8 +23,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runtime import Runtime
-    from bot.server import serve
+    from bot.app.runtime import Runtime
+    from bot.app.server import serve
 
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.listen_port(os.environ.get("PORT"))

@@ -2,8 +2,9 @@
 
 The package holds ``manifest.json`` (schema 1.22: the bot from ``COPBOT_TEAMS_APP_ID`` in the
 personal, team and group-chat scopes, with the commands users can type as suggestions) and
-the two icons Teams requires, drawn here: a 192×192 colour icon and a 32×32 white outline on
-transparent.  No Teams SDK is needed (or imported) to build it.
+the two icons Teams requires, shipped as files in ``adapters/teams/icons``: a 192×192 colour
+icon and a 32×32 white outline on transparent.  No Teams SDK is needed (or imported) to build
+it.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import struct
 import sys
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +28,8 @@ SCHEMA = (f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSIO
           "MicrosoftTeams.schema.json")
 SCOPES = ["personal", "team", "groupChat"]
 MAX_COMMANDS = 10  # per command list, a limit of the manifest schema
-ACCENT = (0, 94, 184)  # NHS blue
-COLOR_SIZE, OUTLINE_SIZE = 192, 32
+ACCENT = (0, 94, 184)  # NHS blue, the colour icon's background
+ICONS = ("color.png", "outline.png")  # 192×192 colour, 32×32 white outline on transparent
 GUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$")
 SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
@@ -54,7 +54,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    from handlers import build_registry
+    from bot.app.features import build_registry
 
     if not settings.teams_app_id:
         print("Set COPBOT_TEAMS_APP_ID (the bot's Microsoft app id) first.", file=sys.stderr)
@@ -134,77 +134,9 @@ def write_package(path: Path, manifest: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")
-        package.writestr("color.png", color_icon())
-        package.writestr("outline.png", outline_icon())
+        for name in ICONS:
+            package.writestr(name, icon(name))
 
 
-# ---------------------------------------------------------------------------- icons
-Shape = Callable[[float, float], bool]
-
-
-def _bubble(cx: float, cy: float, rx: float, ry: float) -> Shape:
-    """A speech bubble: an ellipse with a tail at its lower left."""
-    def inside(x: float, y: float) -> bool:
-        if ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1:
-            return True
-        # the tail: a triangle below the ellipse's lower-left quarter
-        tx, ty = cx - rx * 0.45, cy + ry * 0.6
-        return ty <= y <= ty + ry * 0.6 and tx - (y - ty) * 0.9 <= x <= tx + rx * 0.35 - (
-            y - ty) * 1.3
-    return inside
-
-
-def _coverage(shape: Shape, x: int, y: int, samples: int = 4) -> float:
-    """How much of pixel (x, y) the shape covers (supersampled, for smooth edges)."""
-    step = 1 / samples
-    hits = sum(shape(x + (i + 0.5) * step, y + (j + 0.5) * step)
-               for i in range(samples) for j in range(samples))
-    return hits / (samples * samples)
-
-
-def color_icon() -> bytes:
-    """192×192: a white speech bubble with three dots on NHS blue."""
-    size = COLOR_SIZE
-    bubble = _bubble(96, 86, 62, 48)
-    dots = [(70 + 26 * i, 86) for i in range(3)]
-    rows = []
-    for y in range(size):
-        row = bytearray()
-        for x in range(size):
-            white = _coverage(bubble, x, y)
-            if white and 50 <= x <= 132 and 74 <= y <= 98:
-                white *= 1 - _coverage(lambda px, py: any(
-                    (px - dx) ** 2 + (py - dy) ** 2 <= 81 for dx, dy in dots), x, y)
-            rgb = [round(a * (1 - white) + 255 * white) for a in ACCENT]
-            row += bytes((*rgb, 255))
-        rows.append(bytes(row))
-    return png(size, size, rows)
-
-
-def outline_icon() -> bytes:
-    """32×32: the bubble's outline in white on transparent (all Teams allows)."""
-    size = OUTLINE_SIZE
-    outer = _bubble(16, 14.5, 13, 10)
-    def inner(x: float, y: float) -> bool:
-        return ((x - 16) / 10.5) ** 2 + ((y - 14.5) / 7.5) ** 2 <= 1
-
-    rows = []
-    for y in range(size):
-        row = bytearray()
-        for x in range(size):
-            alpha = _coverage(lambda px, py: outer(px, py) and not inner(px, py), x, y)
-            row += bytes((255, 255, 255, round(255 * alpha)))
-        rows.append(bytes(row))
-    return png(size, size, rows)
-
-
-def png(width: int, height: int, rows: list[bytes]) -> bytes:
-    """A minimal RGBA PNG (8 bits per channel, no filtering)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    raw = b"".join(b"\x00" + row for row in rows)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+def icon(name: str) -> bytes:
+    return (files("adapters.teams") / "icons" / name).read_bytes()

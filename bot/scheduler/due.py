@@ -10,7 +10,6 @@ the digest is only ever the latest one, so digests never pile up either.
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -43,27 +42,7 @@ from storage.repositories.deliveries import (
 
 Planner = Callable[[AsyncSession, SchedulePolicy, datetime, datetime],
                    Awaitable[list[PlannedDelivery]]]
-
-# What can fall due, as "module:function" planners (session, policy, now, since); features
-# that schedule their own posts add theirs here.
-PLANNERS: tuple[str, ...] = (
-    "bot.scheduler.due:event_reminders",
-    "bot.scheduler.due:digests",
-    "bot.scheduler.followups:question_followups",
-    "bot.scheduler.followups:faq_reviews",
-    "bot.scheduler.feedback:feedback_requests",
-)
-
-
-async def find_due(session: AsyncSession, policy: SchedulePolicy, now: datetime,
-                   since: datetime) -> list[PlannedDelivery]:
-    """Every delivery due in (``since``, ``now``]."""
-    planned: list[PlannedDelivery] = []
-    for path in PLANNERS:
-        module, _, name = path.partition(":")
-        planner: Planner = getattr(importlib.import_module(module), name)
-        planned += await planner(session, policy, now, since)
-    return planned
+"""What can fall due: ``(session, policy, now, since)``; :mod:`bot.scheduler.kinds` lists them."""
 
 
 async def event_reminders(session: AsyncSession, policy: SchedulePolicy, now: datetime,

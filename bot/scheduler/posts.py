@@ -9,9 +9,8 @@ later ticks look back over the grace period only.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.delivery import Transports
 from bot.notices import notice_content
-from bot.scheduler.due import find_due
 from bot.scheduler.housekeeping import Housekeeping
+from bot.scheduler.kinds import COMPOSERS, find_due
 from bot.scheduler.pacing import ChannelPacer, Sleep
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.reminders import Skip, compose_reminders
@@ -30,7 +29,7 @@ from bot.settings import Settings
 from bot.timefmt import format_datetime, format_duration
 from bot.types import Reply
 from storage.db import Database, is_unavailable
-from storage.models.deliveries import DIGEST, NOTICE, SKIPPED, Delivery
+from storage.models.deliveries import NOTICE, SKIPPED, Delivery
 from storage.repositories.deliveries import DeliveryRepository
 
 log = logging.getLogger(__name__)
@@ -47,24 +46,6 @@ class TickReport:
         return sum(1 for r in self.results if r.outcome == outcome)
 
 
-Composer = Callable[[AsyncSession, Delivery, SchedulePolicy, datetime], Awaitable[Reply | Skip]]
-
-# Kinds composed one delivery at a time, as "module:function" composers; reminders (the bulk
-# of every tick) are composed in batches by ``compose_reminders``.
-COMPOSERS: dict[str, str] = {
-    DIGEST: "bot.scheduler.digest:compose_digest",
-    "question_followup": "bot.scheduler.followups:compose_followup",
-    "faq_review": "bot.scheduler.followups:compose_review",
-    "feedback_request": "bot.scheduler.feedback:compose_feedback_request",
-}
-
-
-def _composer(kind: str) -> Composer:
-    module, _, name = COMPOSERS[kind].partition(":")
-    composer: Composer = getattr(importlib.import_module(module), name)
-    return composer
-
-
 async def compose(session: AsyncSession, deliveries: Sequence[Delivery],
                   policy: SchedulePolicy, now: datetime) -> list[Reply | Skip]:
     """The message for each delivery as of ``now`` (or why it should not go out)."""
@@ -78,7 +59,7 @@ async def compose(session: AsyncSession, deliveries: Sequence[Delivery],
                 f"missed: due {format_datetime(delivery.scheduled_at, policy.zone)}, more than "
                 f"{format_duration(policy.grace)} ago")
         elif delivery.kind in COMPOSERS:
-            messages[delivery.id] = await _composer(delivery.kind)(session, delivery, policy,
+            messages[delivery.id] = await COMPOSERS[delivery.kind](session, delivery, policy,
                                                                    now)
         else:
             reminders.append(delivery)

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.scheduler.due import find_due
+from bot.scheduler.kinds import find_due
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.posts import TickReport, compose
 from bot.scheduler.reminders import Skip

@@ -171,6 +171,11 @@ class Encoder:
             result[chunk] = self._forward(ids, mask)
         return result
 
+    def encode_ids(self, ids: Any, mask: Any) -> Any:
+        """Unit vectors for rows of token ids, e.g. ``[CLS] token [SEP]``, padded to one width
+        (``mask`` is 1.0 for a real token): the model on exact inputs, for distilling it."""
+        return self._forward(ids, mask)
+
     def _forward(self, ids: Any, mask: Any) -> Any:
         """Unit vectors for a batch of token rows padded to one width (``mask`` is 1.0 for a
         token, 0.0 for padding).

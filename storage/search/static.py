@@ -2,7 +2,7 @@
 without the model.
 
 ``data/static_vectors.npz`` holds one vector per WordPiece token of the model's vocabulary
-(whole words and ``##`` continuations), made by :mod:`storage.search.distil` from the
+(whole words and ``##`` continuations), made by ``scripts/distil_static_vectors.py`` from the
 model's own output for each token alone.  A text's vector is the mean of its tokens' vectors,
 made unit length, so texts that say much the same in different words ("how happy are people
 with their care", "how do we measure patient satisfaction?") point roughly the same way.

@@ -23,6 +23,7 @@ from adapters.slack import convert as slack
 from adapters.slack.modal import FormContext, to_modal
 from adapters.teams import cards
 from adapters.teams import convert as teams
+from bot.app.features import build_registry
 from bot.clock import FixedClock
 from bot.commands import Args
 from bot.context import Context
@@ -31,7 +32,6 @@ from bot.services.events import Attendee, MemberStatus
 from bot.services.knowledge import Answer, Match, Ranked
 from bot.settings import Settings
 from bot.types import Incoming, Person, Reply
-from handlers import build_registry
 from handlers.attendance import roster_reply
 from handlers.event_admin import event_form
 from handlers.event_cards import event_card, event_item, my_event_item
@@ -104,8 +104,7 @@ def help_context(organiser: bool) -> Context:
     incoming = Incoming(platform="slack", workspace="T1", channel="D1", user_id="U1")
     return Context(incoming=incoming, unit_of_work=None,
                    settings=Settings(_env_file=None),  # type: ignore[call-arg]
-                   clock=FixedClock(NOW), commands=build_registry(), is_organiser=organiser,
-                   person_id=1)
+                   clock=FixedClock(NOW), is_organiser=organiser, person_id=1)
 
 
 async def replies() -> dict[str, Reply]:
@@ -143,8 +142,9 @@ async def replies() -> dict[str, Reply]:
         "event edit form": Reply(text="Change what you need and save",
                                  form=event_form([community(n) for n in range(1, 41)],
                                                  zone=ZONE, event=events[0])),
-        "help": await show_help(help_context(False), Args()),
-        "help for organisers": await show_help(help_context(True), Args()),
+        "help": await show_help(help_context(False), Args(), commands=build_registry()),
+        "help for organisers": await show_help(help_context(True), Args(),
+                                               commands=build_registry()),
     }
     return built
 

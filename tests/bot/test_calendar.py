@@ -11,7 +11,7 @@ import icalendar
 import pytest
 from aiohttp import web
 
-from bot.server import create_app
+from bot.app.server import create_app
 from tests.testbot import TestBot
 
 SPC = ('event add title="Intro to SPC charts" start="{start}" duration=90m capacity=2 '

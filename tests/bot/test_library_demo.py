@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.demo import load_demo
+from bot.app.demo import load_demo
 from tests.testbot import TestBot
 
 

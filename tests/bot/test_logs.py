@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.runtime import Runtime
 from bot.commands import Args, Command
 from bot.context import Context
 from bot.logs import log_handler
-from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.types import Incoming, Reply
 from storage.db import Database

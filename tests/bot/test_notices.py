@@ -8,9 +8,9 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
+from bot.app.runtime import Runtime
 from bot.clock import FixedClock
 from bot.notices import queue_notices
-from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.types import ChannelRef, Incoming, Notification, Reply
 from storage.db import Database

@@ -9,9 +9,9 @@ import pytest
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
+from bot.app.runtime import Runtime
+from bot.app.server import create_app
 from bot.router import DATABASE_DOWN
-from bot.runtime import Runtime
-from bot.server import create_app
 from bot.settings import Settings
 from bot.types import Incoming
 from storage.db import Database

@@ -34,7 +34,7 @@ def test_chat_loads_no_platform_sdk_search_engine_or_migrations_until_needed(
     subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=workdir, check=True,
                    capture_output=True, timeout=120)
     loaded = _loaded(["chat", "--user", "ana"], workdir, "help\n")
-    assert "bot.runtime" in loaded  # the probe sees what chat loads
+    assert "bot.app.runtime" in loaded  # the probe sees what chat loads
     for name in (*HEAVY, "alembic"):
         assert name not in loaded, name
     asked = _loaded(["chat", "--user", "ana"], workdir, "how do I get HES data?\n")

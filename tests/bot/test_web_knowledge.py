@@ -8,8 +8,8 @@ import sys
 import pytest
 from aiohttp import web
 
-from bot.runtime import Runtime
-from bot.server import create_app
+from bot.app.runtime import Runtime
+from bot.app.server import create_app
 from bot.settings import Settings
 from storage.db import Database
 from storage.search import embedding
@@ -23,7 +23,7 @@ async def test_the_index_is_built_on_start(bot: TestBot, settings: Settings, dat
     runtime = Runtime(settings, database=database)
     app = await create_app(runtime)
     runner = web.AppRunner(app)
-    with caplog.at_level(logging.INFO, logger="bot.web_knowledge"):
+    with caplog.at_level(logging.INFO, logger="bot.app.web_knowledge"):
         await runner.setup()
     try:
         assert any("search index ready" in r.getMessage() and "1 FAQ entries" in r.getMessage()

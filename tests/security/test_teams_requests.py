@@ -12,8 +12,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.app.runtime import Runtime
 from bot.clock import FixedClock
-from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.teams.conftest import Copbot, running

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
+from bot.app.runtime import Runtime
 from bot.clock import FixedClock
-from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.slack.driver import SlackDriver, payload

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
+from bot.app.runtime import Runtime
+from bot.app.server import create_app
 from bot.clock import FixedClock
-from bot.runtime import Runtime
-from bot.server import create_app
 from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.slack.driver import SIGNING_SECRET, USER, SlackDriver

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
 from tests.adapters.slack.fake_slack import FakeSlack
 
 PAYLOADS = Path(__file__).parent / "payloads"

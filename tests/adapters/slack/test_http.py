@@ -10,11 +10,11 @@ import time
 import pytest
 
 import adapters.slack.listeners
+from bot.app.runtime import Runtime
+from bot.app.server import create_app
 from bot.commands import Args, Command
 from bot.context import Context
 from bot.errors import InvalidFields
-from bot.runtime import Runtime
-from bot.server import create_app
 from bot.settings import Settings, SettingsError
 from bot.types import Attachment, Form, FormInput, Item, Person, Reply
 from storage.db import Database

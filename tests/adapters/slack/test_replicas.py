@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import make_url, select, update
 
+from bot.app.platforms import create_transports
 from bot.clock import FixedClock
-from bot.plugins import create_transports
 from bot.scheduler.policy import LEASE
 from bot.settings import Settings
 from storage.db import Database

@@ -11,9 +11,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.app.runtime import Runtime
+from bot.app.server import create_app
 from bot.clock import FixedClock
-from bot.runtime import Runtime
-from bot.server import create_app
 from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.teams.fake_connector import TENANT, FakeBotFramework

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
+from bot.app.runtime import Runtime
 from bot.clock import FixedClock
-from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.db import Database
 from storage.models import Person

@@ -9,8 +9,8 @@ from sqlalchemy.engine import make_url
 
 from adapters.teams.cards import escape_markdown
 from adapters.teams.convert import PLATFORM
+from bot.app.runtime import Runtime
 from bot.router import DATABASE_DOWN
-from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.db import Database
 from storage.models.conversations import StoredConversation

@@ -2,42 +2,30 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
+from bot.app.features import build_registry
 from bot.cli import main
-from handlers import build_registry
 
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
 
 
 def read_png(data: bytes) -> tuple[int, int, list[bytes]]:
-    """(width, height, RGBA rows) of an 8-bit RGBA PNG, checking every chunk's CRC."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    offset, idat, header = 8, b"", b""
-    while offset < len(data):
-        (length,) = struct.unpack(">I", data[offset:offset + 4])
-        kind = data[offset + 4:offset + 8]
-        body = data[offset + 8:offset + 8 + length]
-        (crc,) = struct.unpack(">I", data[offset + 8 + length:offset + 12 + length])
-        assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF
-        if kind == b"IHDR":
-            header = body
-        elif kind == b"IDAT":
-            idat += body
-        offset += 12 + length
-    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
-    assert (depth, colour) == (8, 6)
-    raw = zlib.decompress(idat)
-    stride = 1 + 4 * width
-    return width, height, [raw[y * stride + 1:(y + 1) * stride] for y in range(height)]
+    """(width, height, RGBA rows) of an RGBA PNG."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        assert (image.format, image.mode) == ("PNG", "RGBA")
+        width, height = image.size
+        raw = image.tobytes()
+    return width, height, [raw[y * 4 * width:(y + 1) * 4 * width] for y in range(height)]
 
 
 @pytest.fixture

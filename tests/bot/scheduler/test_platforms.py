@@ -9,9 +9,9 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
+from bot.app.platforms import create_transports
 from bot.clock import FixedClock
 from bot.delivery import Transports
-from bot.plugins import create_transports
 from bot.scheduler.pacing import ChannelPacer
 from bot.scheduler.posts import ScheduledPosts
 from bot.settings import Settings

@@ -9,10 +9,10 @@ from datetime import timedelta
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.app.runtime import Runtime
+from bot.app.server import serve
 from bot.clock import FixedClock
-from bot.runtime import Runtime
 from bot.scheduler.wakeup import Wakeup, start_scheduler
-from bot.server import serve
 from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.slack.conftest import fake_slack  # noqa: F401 (a fixture)

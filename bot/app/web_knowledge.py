@@ -7,14 +7,14 @@ import logging
 
 from aiohttp import web
 
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
 from bot.services.knowledge_index import SearchUnavailable, warm
 
 log = logging.getLogger(__name__)
 
 
 def add_routes(app: web.Application, runtime: Runtime) -> None:
-    """No routes: a start-up step (``ROUTE_MODULES`` in :mod:`bot.server` lists this module)."""
+    """No routes: a start-up step (``ROUTES`` in :mod:`bot.app.server` lists it)."""
 
     async def build_index(app: web.Application) -> None:
         try:

@@ -6,30 +6,27 @@ FAQ entries or resources yet), so running it twice changes nothing.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
+from bot.services.event_demo import seed_events
+from bot.services.library_demo import seed_library
 from bot.settings import Settings
 
-# "module:function" seeders: async (session, settings, now) -> str | None.  A seeder returns
-# None when its data is already there; otherwise a one-line summary.
-SEEDERS: tuple[str, ...] = ("bot.services.event_demo:seed_events",
-                           "bot.services.library_demo:seed_library")
-
 Seeder = Callable[[AsyncSession, Settings, datetime], Awaitable[str | None]]
+"""Returns None when its data is already there; otherwise a one-line summary."""
+
+SEEDERS: tuple[Seeder, ...] = (seed_events, seed_library)
 
 
 async def load_demo(runtime: Runtime) -> str:
     now = runtime.clock.now()
     summaries = []
     async with runtime.database.session() as session:
-        for path in SEEDERS:
-            module_name, _, function = path.partition(":")
-            seeder: Seeder = getattr(importlib.import_module(module_name), function)
+        for seeder in SEEDERS:
             summary = await seeder(session, runtime.settings, now)
             if summary:
                 summaries.append(summary)

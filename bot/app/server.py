@@ -1,35 +1,34 @@
-"""The aiohttp app behind ``copbot serve``: health, and whatever the adapters mount.
+"""The aiohttp app behind ``copbot serve``: health, the core's routes, and the adapters.
 
-Adapters are found by module name (:mod:`bot.plugins`) and asked to mount themselves; each
-returns without mounting anything when its settings are absent, so the core never imports a
-platform SDK.
+Adapters are listed in :mod:`bot.app.platforms` and asked to mount themselves; each returns
+without mounting anything when its settings are absent, so no platform SDK is loaded unless
+it is configured.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.plugins import adapter_modules
-from bot.runtime import AdapterHost, Runtime
+from bot.app import web_calendar, web_knowledge, web_metrics
+from bot.app.platforms import MOUNTS
+from bot.app.runtime import Runtime
 from bot.scheduler.wakeup import start_scheduler
 
 log = logging.getLogger(__name__)
 
-# Core routes added by features (e.g. calendar feeds): ``def add_routes(app, runtime)``.
-ROUTE_MODULES: tuple[str, ...] = ("bot.web_calendar", "bot.web_knowledge", "bot.web_metrics")
+AddRoutes = Callable[[web.Application, Runtime], None]
+
+# Core routes added by features (calendar feeds, metrics) and start-up steps (the index).
+ROUTES: tuple[AddRoutes, ...] = (
+    web_calendar.add_routes, web_knowledge.add_routes, web_metrics.add_routes,
+)
 
 RUNTIME_KEY = web.AppKey("runtime", Runtime)
-
-
-class _Mount(Protocol):
-    def __call__(self, app: web.Application, host: AdapterHost) -> Awaitable[bool]: ...
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -44,15 +43,12 @@ async def create_app(runtime: Runtime) -> web.Application:
     app = web.Application()
     app[RUNTIME_KEY] = runtime
     app.router.add_get("/healthz", healthz)
-    for name in ROUTE_MODULES:
-        module = importlib.import_module(name)
-        add_routes: Callable[[web.Application, Runtime], None] = module.add_routes
+    for add_routes in ROUTES:
         add_routes(app, runtime)
     host = runtime.adapter_host()
-    for module in adapter_modules():
-        mount: _Mount | None = getattr(module, "mount", None)
-        if mount is not None and await mount(app, host):
-            log.info("mounted adapter %s", module.__name__)
+    for name, mount in MOUNTS:
+        if await mount(app, host):
+            log.info("mounted adapter %s", name)
     return app
 
 

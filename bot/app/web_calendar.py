@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.app.runtime import Runtime
 from bot.calendar import CONTENT_TYPE, build_calendar
-from bot.runtime import Runtime
 from bot.services.communities import resolve_community
 from bot.services.events import EventService
 from storage.repositories.calendar_tokens import CalendarTokenRepository
@@ -19,7 +19,7 @@ FEED_CACHE_SECONDS = 900
 
 
 def add_routes(app: web.Application, runtime: Runtime) -> None:
-    """Mount the feeds (``ROUTE_MODULES`` in :mod:`bot.server` lists this module)."""
+    """Mount the feeds (``ROUTES`` in :mod:`bot.app.server` lists it)."""
 
     async def network_feed(request: web.Request) -> web.Response:
         return await _feed(runtime, None)

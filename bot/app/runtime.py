@@ -9,35 +9,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
+from bot.app.features import build_registry
 from bot.clock import Clock, SystemClock
-from bot.delivery import Transport, Transports
+from bot.delivery import Transports
+from bot.host import AdapterHost
 from bot.metrics import Metrics
 from bot.router import DATABASE_DOWN, Router
 from bot.scheduler.notices import NoticeSender
 from bot.settings import Settings
 from bot.types import Incoming, Outcome
-from handlers import build_registry
 from storage.db import Database
 from storage.repositories.communities import CommunityRepository
 
 log = logging.getLogger(__name__)
-
-Dispatch = Callable[[Incoming], Awaitable[Outcome]]
-
-
-@dataclass(frozen=True)
-class AdapterHost:
-    """What an adapter may use: dispatch messages, register a transport, read settings,
-    and the database for platform bookkeeping (conversation references)."""
-
-    dispatch: Dispatch
-    register_transport: Callable[[Transport], None]
-    settings: Settings
-    database: Database
-    clock: Clock
 
 
 class Runtime:
