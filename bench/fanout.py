@@ -161,14 +161,14 @@ async def _populate(database: Any, plan: Plan, now: datetime) -> None:
 
 
 # ---------------------------------------------------------------------------- the runs
-async def _baseline(settings: Any, plan: Plan) -> float:
+async def _baseline(settings: Any, platforms: Any, plan: Plan) -> float:
     """The same posts, paced per channel, straight through the transport."""
     from bot.app.platforms import create_transports
     from bot.types import ChannelRef, Reply
     from storage.db import Database
 
     database = Database(settings.database_url)
-    [transport] = create_transports(settings, database)
+    [transport] = create_transports(platforms, database)
     posts = asyncio.Semaphore(64)
 
     async def one_channel(index: int) -> None:
@@ -188,7 +188,19 @@ async def _baseline(settings: Any, plan: Plan) -> float:
     return elapsed
 
 
-async def _copbot(settings: Any, plan: Plan, now: datetime) -> tuple[float, float, Any]:
+def _platforms(api_url: str) -> Any:
+    """Slack pointed at the fake, Teams off."""
+    from adapters.slack.settings import SlackSettings
+    from adapters.teams.settings import TeamsSettings
+    from bot.app.platforms import PlatformSettings
+
+    slack = SlackSettings(_env_file=None, bot_token="xoxb-bench",  # type: ignore[call-arg]
+                          api_url=api_url)
+    return PlatformSettings(slack=slack, teams=TeamsSettings(_env_file=None))  # type: ignore[call-arg]
+
+
+async def _copbot(settings: Any, platforms: Any, plan: Plan,
+                  now: datetime) -> tuple[float, float, Any]:
     from bot.app.platforms import create_transports
     from bot.clock import FixedClock
     from bot.delivery import Transports
@@ -199,7 +211,7 @@ async def _copbot(settings: Any, plan: Plan, now: datetime) -> tuple[float, floa
     await database.upgrade()
     await _populate(database, plan, now)
     transports = Transports()
-    for transport in create_transports(settings, database):
+    for transport in create_transports(platforms, database):
         transports.register(transport)
     posts = ScheduledPosts(database, transports, settings, FixedClock(now))
     started = time.perf_counter()
@@ -231,17 +243,17 @@ async def run(args: argparse.Namespace) -> int:
         fake_url = f"http://127.0.0.1:{port}"
         with tempfile.TemporaryDirectory() as tmp:
             url = args.database_url or f"sqlite+aiosqlite:///{tmp}/fanout.db"
-            settings = Settings(_env_file=None, database_url=url,  # type: ignore[call-arg]
-                                slack_bot_token="xoxb-bench", slack_api_url=f"{fake_url}/api/")
+            settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+            platforms = _platforms(f"{fake_url}/api/")
             print(f"{plan.channels} channels, {plan.events} events in {plan.communities} "
                   f"communities: {plan.posts} reminders, up to {plan.per_channel} per channel; "
                   f"fake Slack allows 1 message/s per channel; database "
                   f"{url.split(':', 1)[0]}", flush=True)
-            baseline = await _baseline(settings, plan)
+            baseline = await _baseline(settings, platforms, plan)
             base_stats = await _fake_stats(fake_url)
             await _fake_stats(fake_url, reset=True)
             now = datetime.now(UTC).replace(microsecond=0)
-            elapsed, planning, (_, results) = await _copbot(settings, plan, now)
+            elapsed, planning, (_, results) = await _copbot(settings, platforms, plan, now)
             stats = await _fake_stats(fake_url)
         print(_row("baseline", baseline, base_stats, plan))
         print(_row("copbot", elapsed, stats, plan) + f"  [finding what is due: {planning:.1f} s]")
