@@ -8,9 +8,10 @@ Each platform's credentials live in its adapter's own settings class
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -34,6 +35,32 @@ def web_address(value: str) -> str:
     if value and not value.startswith(("https://", "http://")):
         raise ValueError("use a full web address starting https://")
     return value
+
+
+class NetworkSettings(Protocol):
+    """The settings handlers, and the services they call, read: the network's own, nothing
+    about platforms, storage, serving or scheduling.  :class:`Settings` has all of them; a
+    handler is given only these (:class:`bot.context.HandlerSettings`)."""
+
+    @property
+    def network_name(self) -> str: ...
+    @property
+    def bot_name(self) -> str: ...
+    @property
+    def zone(self) -> ZoneInfo: ...
+    @property
+    def organisers(self) -> Sequence[str]: ...
+    @property
+    def public_url(self) -> str: ...
+    @property
+    def events_window_days(self) -> int: ...
+    @property
+    def answer_precision(self) -> float: ...
+    @property
+    def synonyms_file(self) -> str: ...
+    @property
+    def search_engine(self) -> str: ...
+    def community_seeds(self) -> list[tuple[str, str]]: ...
 
 
 class Settings(BaseSettings):
@@ -155,11 +182,7 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     def community_seeds(self) -> list[tuple[str, str]]:
-        seeds = []
-        for item in self.communities:
-            slug, _, name = item.partition(":")
-            seeds.append((slug.strip().lower(), (name or slug).strip()))
-        return seeds
+        return community_seeds(self.communities)
 
     def listen_port(self, environ_port: str | None) -> int:
         if self.port is not None:
@@ -172,6 +195,15 @@ class Settings(BaseSettings):
         if self.database_url.startswith(prefix):
             return Path(self.database_url[len(prefix):])
         return None
+
+
+def community_seeds(communities: Sequence[str]) -> list[tuple[str, str]]:
+    """``"phm:Population health"`` → ``("phm", "Population health")``, one per community."""
+    seeds = []
+    for item in communities:
+        slug, _, name = item.partition(":")
+        seeds.append((slug.strip().lower(), (name or slug).strip()))
+    return seeds
 
 
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import InvalidFields
 from bot.links import link_problem
 from bot.services.communities import ensure_community, resolve_community
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.timefmt import parse_date
 from storage.models.knowledge import PUBLISHED, RESOURCE_TYPES, FaqEntry, Resource
 from storage.repositories.communities import CommunityRepository
@@ -213,7 +213,7 @@ def new_resource(fields: ResourceFields, community: int | None, person_id: int |
     return resource
 
 
-async def library_changed(session: AsyncSession, settings: Settings,
+async def library_changed(session: AsyncSession, settings: NetworkSettings,
                           entries: Sequence[FaqEntry] = ()) -> None:
     """Call after writing: flushes, marks the index stale and stores new embeddings."""
     from bot.services.knowledge_index import (

@@ -18,7 +18,7 @@ from bot.services.library import (
     new_faq,
     new_resource,
 )
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.models.knowledge import FaqEntry, Resource
 
 FAQ = [
@@ -151,7 +151,8 @@ RESOURCES = [
 ]
 
 
-async def seed_library(session: AsyncSession, settings: Settings, now: datetime) -> str | None:
+async def seed_library(session: AsyncSession, settings: NetworkSettings,
+                       now: datetime) -> str | None:
     faq_count = await session.scalar(select(func.count()).select_from(FaqEntry))
     resource_count = await session.scalar(select(func.count()).select_from(Resource))
     if faq_count or resource_count:

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events import EventService
 from bot.services.network import subject_for
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.types import Notification
 from storage.models import Organiser, Person
 from storage.models.conversations import StoredConversation
@@ -72,7 +72,7 @@ class Forgotten:
 
 
 class PrivacyService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.settings = settings
 

@@ -157,3 +157,22 @@ async def test_a_removed_organiser_is_refused_at_once(bot: TestBot) -> None:
         await OrganiserRepository(session).remove("console", "", "oscar")
     reply = await bot.send(_slash(bot, "organisers", as_="oscar"))
     assert "Only organisers" in reply.text
+
+
+async def test_a_handler_gets_only_the_network_settings(bot: TestBot) -> None:
+    seen: list[Context] = []
+
+    async def probe(ctx: Context, args: Args) -> Reply:
+        seen.append(ctx)
+        return Reply(text="ok")
+
+    bot.runtime.commands.add(Command("probe", "records its context", probe))
+    await bot.say("probe")
+    [ctx] = seen
+    assert ctx.settings.network_name == bot.runtime.settings.network_name
+    assert ctx.settings.zone == bot.runtime.settings.zone
+    assert ctx.settings.organisers == ("console::olive",)
+    for hidden in ("database_url", "port", "scheduler", "log_format", "metrics"):
+        assert not hasattr(ctx.settings, hidden)
+    with pytest.raises(AttributeError):
+        ctx.settings.network_name = "changed"  # type: ignore[misc]
