@@ -23,9 +23,39 @@ COMMAND_MODULES = (
     "bot.cli.scheduler",
     "bot.cli.teams",
 )
+# The module that adds each top-level command: ``copbot chat`` imports only bot.cli.chat
+# (``copbot --help`` and any command not listed here import them all).  A test checks this
+# against what the modules add.
+COMMAND_HOMES = {
+    "chat": "bot.cli.chat",
+    "check": "bot.cli.check",
+    "serve": "bot.cli.serve",
+    "db": "bot.cli.db",
+    "organisers": "bot.cli.organisers",
+    "import": "bot.cli.imports",
+    "export": "bot.cli.events",
+    "ask": "bot.cli.knowledge",
+    "report": "bot.cli.report",
+    "scheduler": "bot.cli.scheduler",
+    "deliveries": "bot.cli.scheduler",
+    "worker": "bot.cli.scheduler",
+    "teams-manifest": "bot.cli.teams",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` (the first word that is not an option)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--log-level":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv`` naming a known command, only that command's module loads."""
     parser = argparse.ArgumentParser(
         prog="copbot",
         description="copbot: a Slack and Microsoft Teams chatbot for communities of practice. "
@@ -34,13 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="WARNING",
                         help="logging level (DEBUG, INFO, WARNING …); default WARNING")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    word = _command_word(argv) if argv is not None else None
+    modules = (COMMAND_HOMES[word],) if word in COMMAND_HOMES else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).add_parser(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()

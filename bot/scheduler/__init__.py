@@ -9,7 +9,22 @@
 
 from __future__ import annotations
 
-from bot.scheduler.posts import ScheduledPosts, TickReport
-from bot.scheduler.wakeup import Wakeup
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Loaded on first use: a process that only sends notices (``copbot chat``) imports
+# :mod:`bot.scheduler.notices` without APScheduler.
+if TYPE_CHECKING:
+    from bot.scheduler.posts import ScheduledPosts, TickReport
+    from bot.scheduler.wakeup import Wakeup
 
 __all__ = ["ScheduledPosts", "TickReport", "Wakeup"]
+
+_HOMES = {"ScheduledPosts": "bot.scheduler.posts", "TickReport": "bot.scheduler.posts",
+          "Wakeup": "bot.scheduler.wakeup"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
