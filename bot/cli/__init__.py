@@ -6,6 +6,7 @@ the parsed arguments and the settings, returning an exit code.  A parser that al
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -100,6 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:  # e.g. an adapter refusing to start on unsafe settings
         print(exc, file=sys.stderr)
         return 2
+    finally:
+        # The process is about to exit: spare it the final garbage collection over every
+        # object the libraries made (about a fifth of a short command's CPU time).
+        gc.freeze()
     return code
 
 
