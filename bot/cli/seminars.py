@@ -26,9 +26,13 @@ if TYPE_CHECKING:
 Cell = str | int | float
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """Every seminar CSV export, with spreadsheet formulas neutralised."""
-    return csv_text(header, rows)
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], what: str = "rows"
+              ) -> str:
+    """Every CSV export, with spreadsheet formulas neutralised; thousands of rows show a
+    progress bar on a terminal (``what`` names them)."""
+    from bot.progress import terminal_track
+
+    return csv_text(header, terminal_track(list(rows), f"Exporting {what}"))
 
 
 def event_number(word: str) -> int | None:
@@ -103,9 +107,12 @@ async def _export(args: argparse.Namespace, settings: Settings, query: Query,
 
 
 def write_export(text: str, out: Path | None, what: str) -> int:
-    """An export to stdout, or to ``out`` saying what was written there; the exit code."""
+    """An export to stdout, or to ``out``; then one line on stderr saying what was exported
+    (and where).  The exit code."""
     if out is None:
         sys.stdout.write(text)
+        sys.stdout.flush()
+        print(f"Exported {what}.", file=sys.stderr)
         return 0
     try:
         out.write_text(text, encoding="utf-8")
