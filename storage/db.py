@@ -24,11 +24,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-# Alembic loads only when there is a migration to apply (it costs a second of start-up).
+# Alembic (and the SQLite migration lock) load only when there is a migration to apply.
 if TYPE_CHECKING:
     from alembic.config import Config
-    from filelock import FileLock
     from alembic.script import ScriptDirectory
+    from filelock import FileLock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a unit of work waits for SQLite's single writer before giving up.
