@@ -16,10 +16,10 @@ each are printed side by side (on a shared machine the minimum is the steadiest 
 
 Python modules are run from bytecode, as an installed package is (``pip install``
 compiles it): the children get a private ``PYTHONPYCACHEPREFIX``, warmed by one untimed run
-of each command, even when ``PYTHONDONTWRITEBYTECODE`` is set.  ``--no-bytecode`` measures
-a source checkout with ``PYTHONDONTWRITEBYTECODE=1`` instead (our modules are compiled at
-every start).  Targets (issue 15): ``--help`` under 0.3 s CPU, the first reply of ``chat``
-under 0.8 s.
+of each command, even when ``PYTHONDONTWRITEBYTECODE`` is set in the environment (with it
+set and no ``__pycache__`` beside the sources, every start compiles copbot's own modules
+again, about 0.6 s more on a 2-core machine).  Targets (issue 15): ``--help`` under 0.3 s
+CPU, the first reply of ``chat`` under 0.8 s.
 """
 
 from __future__ import annotations
@@ -82,18 +82,13 @@ def run(command: list[str], *, cwd: Path, env: dict[str, str], line: str | None)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--no-bytecode", action="store_true",
-                        help="compile our modules at every start (PYTHONDONTWRITEBYTECODE=1)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         cwd = Path(folder)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("COPBOT_", "PYTHON"))}
         env["COPBOT_DATABASE_URL"] = f"sqlite+aiosqlite:///{cwd / 'bench.db'}"
         env["PYTHONPATH"] = str(ROOT)
-        if args.no_bytecode:
-            env["PYTHONDONTWRITEBYTECODE"] = "1"
-        else:
-            env["PYTHONPYCACHEPREFIX"] = str(cwd / "pycache")
+        env["PYTHONPYCACHEPREFIX"] = str(cwd / "pycache")
         copbot = [sys.executable, "-m", "bot"]
         subprocess.run([*copbot, "db", "upgrade"], cwd=cwd, env=env, check=True,
                        capture_output=True)
@@ -108,8 +103,7 @@ def main() -> None:
         for _ in range(args.runs):
             for name, command, line in cases:
                 samples[name].append(run(command, cwd=cwd, env=env, line=line))
-        mode = "source, no bytecode" if args.no_bytecode else "bytecode cached"
-        print(f"runs={args.runs}, {mode}; CPU seconds (user + system)")
+        print(f"runs={args.runs}, from bytecode; CPU seconds (user + system)")
         print(f"{'command':<27} {'CPU min':>8} {'CPU median':>11} {'whole run min':>14} "
               f"{'wall median':>12}")
         for name, _, line in cases:
