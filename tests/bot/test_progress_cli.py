@@ -5,6 +5,7 @@ summary line when piped."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import struct
@@ -13,6 +14,8 @@ import sys
 import termios
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from storage.db import Database
 from storage.models.knowledge import QuestionLog
@@ -124,3 +127,37 @@ async def test_the_questions_report_shows_a_bar_on_a_terminal_and_only_its_lines
 
     piped = _copbot(["report", "questions"], workdir, capture_output=True)
     assert piped.stdout == result.stdout and piped.stderr == ""
+
+
+@pytest.mark.semantic
+async def test_computing_sentence_embeddings_shows_a_bar_and_each_entry_keeps_its_own(
+        workdir: Path, database: Database) -> None:
+    import numpy as np
+
+    from storage.repositories.knowledge import FaqRepository
+    from storage.search import embedding
+
+    with (workdir / ".env").open("a") as env:
+        env.write("COPBOT_SEARCH_ENGINE=semantic\n")
+    _faq(workdir / "faq.csv")
+    result, bar = _on_terminal(["import", "faq", "faq.csv"], workdir)
+    assert result.returncode == 0, bar
+    assert "Embedding FAQ entries" in bar and f"{ROWS}/{ROWS}" in bar
+    # Entries embedded in different batches each keep the vectors of their own texts.
+    async with database.session() as session:
+        repo = FaqRepository(session)
+        stored = await repo.vectors(embedding.MODEL_NAME)
+        entries = await repo.by_external_ids(["q-0", "q-130", "q-249"])
+    assert len(stored) == ROWS
+    encoder = embedding.encoder()
+    for external_id, entry in entries.items():
+        vectors = np.frombuffer(stored[entry.id][1], dtype=np.float32)
+        own, other = encoder.encode([entry.question, "Question number 1000?"])
+        assert vectors.shape == (embedding.DIMENSIONS,), external_id
+        assert np.allclose(vectors, own, atol=1e-4), external_id
+        assert not np.allclose(vectors, other, atol=1e-4), external_id
+
+    piped = _copbot(["ask", "--jsonl", "--top", "1"], workdir, capture_output=True,
+                    input="Question number 130?\n")
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert json.loads(piped.stdout)["matches"][0]["external_id"] == "q-130"
