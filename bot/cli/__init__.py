@@ -48,6 +48,8 @@ def _command_word(argv: Sequence[str]) -> str | None:
     """The sub-command named in ``argv`` (the first word that is not an option)."""
     words = iter(argv)
     for word in words:
+        if word in ("-h", "--help"):  # the top-level help lists every command
+            return None
         if word == "--log-level":
             next(words, None)
         elif not word.startswith("-"):

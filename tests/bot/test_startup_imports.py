@@ -60,3 +60,5 @@ def test_a_command_loads_only_its_own_cli_module_and_every_command_has_a_home() 
         only = build_parser(["--log-level", "INFO", name])
         [chosen] = [a for a in only._actions if a.dest == "command"]
         assert name in chosen.choices, (name, module)  # type: ignore[operator]
+    [listed] = [a for a in build_parser(["-h", "chat"])._actions if a.dest == "command"]
+    assert set(listed.choices) == set(COMMAND_HOMES)  # type: ignore[arg-type]
