@@ -14,7 +14,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -25,10 +24,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-# Alembic loads only when there is a migration to apply (it costs a second of start-up).
+# Alembic (and the SQLite migration lock) load only when there is a migration to apply.
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from filelock import FileLock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a unit of work waits for SQLite's single writer before giving up.
@@ -181,6 +181,8 @@ class Database:
         database = make_url(self.url).database or ""
         if not database or database == ":memory:" or database.startswith("file:"):
             return None
+        from filelock import FileLock  # only when migrating
+
         # thread_local=False: acquired in a worker thread, released in the event loop's.
         return FileLock(f"{database}.migrate.lock", thread_local=False)
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import InvalidFields
 from bot.links import link_problem
+from bot.progress import Track, quietly
 from bot.services.communities import ensure_community, resolve_community
 from bot.settings import Settings
 from bot.timefmt import parse_date
@@ -214,8 +215,9 @@ def new_resource(fields: ResourceFields, community: int | None, person_id: int |
 
 
 async def library_changed(session: AsyncSession, settings: Settings,
-                          entries: Sequence[FaqEntry] = ()) -> None:
-    """Call after writing: flushes, marks the index stale and stores new embeddings."""
+                          entries: Sequence[FaqEntry] = (), *, track: Track = quietly) -> None:
+    """Call after writing: flushes, marks the index stale and stores new embeddings
+    (``track`` shows progress through computing them)."""
     from bot.services.knowledge_index import (
         SEMANTIC,
         analyzer_for,
@@ -227,4 +229,5 @@ async def library_changed(session: AsyncSession, settings: Settings,
     await session.flush()
     await SearchRevisionRepository(session).bump()
     if entries and engine_kind(settings) == SEMANTIC:
-        await entry_vectors(session, analyzer_for(settings), [faq_text(e) for e in entries])
+        await entry_vectors(session, analyzer_for(settings), [faq_text(e) for e in entries],
+                            track=track)

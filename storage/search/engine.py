@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.progress import Track, quietly
 from storage.search.confidence import Evidence
 from storage.search.lexical import Document, FieldSpec, Hit, LexicalIndex
 from storage.search.static import PhrasingSimilarity, static_vectors
@@ -80,10 +81,11 @@ class FaqSearch:
     similarity with the lexical score."""
 
     def __init__(self, analyzer: Analyzer, entries: Sequence[FaqText], *,
-                 vectors: Sequence[Any] | None = None, embed: Embed | None = None) -> None:
+                 vectors: Sequence[Any] | None = None, embed: Embed | None = None,
+                 track: Track = quietly) -> None:
         self.lexical = LexicalIndex.build(analyzer, FAQ_FIELDS, (
             Document(e.key, {"question": e.phrasings, "answer": [e.answer], "tags": e.tags})
-            for e in entries))
+            for e in entries), track=track, what="Indexing FAQ entries")
         self.keys = [e.key for e in entries]
         self._positions = {key: i for i, key in enumerate(self.keys)}
         self._phrasings = [len(e.phrasings) for e in entries]

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.progress import Track, quietly
 from storage.search.text import Analyzer
 
 
@@ -66,18 +67,20 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, analyzer: Analyzer, fields: Sequence[FieldSpec],
-              documents: Iterable[Document]) -> LexicalIndex:
+              documents: Iterable[Document], *, track: Track = quietly,
+              what: str = "Indexing") -> LexicalIndex:
+        """``track`` reports progress through the documents (the long part of a build)."""
         index = cls(analyzer, fields)
-        index._add_all(list(documents))
+        index._add_all(list(documents), track, what)
         return index
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def _add_all(self, documents: list[Document]) -> None:
+    def _add_all(self, documents: list[Document], track: Track, what: str) -> None:
         counts: list[list[Counter[str]]] = []
         totals = [0] * len(self.fields)
-        for doc in documents:
+        for doc in track(documents, what, "entry"):
             per_field = [Counter(self.analyzer.terms_of(doc.fields.get(spec.name, ())))
                          for spec in self.fields]
             for i, counter in enumerate(per_field):
