@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.types import ChannelRef
-from storage.models import Person
+from storage.models import Community, Person
 from storage.models.deliveries import Delivery
-from storage.models.knowledge import DRAFT, FaqEntry
-from storage.models.network import Dismissal, Escalation, NetworkAnswer
+from storage.models.knowledge import DRAFT, FaqEntry, QuestionLog
+from storage.models.network import OPEN, Dismissal, Escalation, NetworkAnswer
 
 
 class EscalationRepository:
@@ -59,3 +60,24 @@ class EscalationRepository:
             select(Person).join(NetworkAnswer, NetworkAnswer.person_id == Person.id)
             .where(NetworkAnswer.faq_entry_id == entry_id))
         return result.scalars().all()
+
+    async def open_since(self, earliest: datetime) -> list[tuple[Escalation, str | None]]:
+        """Open escalations raised after ``earliest``, each with its community's slug."""
+        rows = (await self.session.execute(
+            select(Escalation, Community.slug)
+            .outerjoin(Community, Escalation.community_id == Community.id)
+            .where(Escalation.status == OPEN, Escalation.escalated_at > earliest)
+            .order_by(Escalation.id)
+        )).all()
+        return [(escalation, slug) for escalation, slug in rows]
+
+    async def open_with_text(self) -> list[tuple[Escalation, str, str | None]]:
+        """Every open escalation, oldest first, with its question's text and community slug."""
+        rows = (await self.session.execute(
+            select(Escalation, QuestionLog.text, Community.slug)
+            .join(QuestionLog, QuestionLog.id == Escalation.question_id)
+            .outerjoin(Community, Escalation.community_id == Community.id)
+            .where(Escalation.status == OPEN)
+            .order_by(Escalation.escalated_at, Escalation.id)
+        )).all()
+        return [(escalation, text, slug) for escalation, text, slug in rows]
