@@ -175,3 +175,33 @@ def test_queries_live_in_storage() -> None:
     raw = {name: found for name in modules() if not _within(name, ("storage",))
            if (found := raw_queries(tree(name)))}
     assert raw == {}, f"SQL outside storage/ (move it into storage/repositories): {raw}"
+
+
+SESSION_WRITES = frozenset({"add", "add_all", "delete", "flush", "merge", "commit"})
+
+
+def session_writes(module: ast.Module) -> list[str]:
+    """Calls like ``ctx.session.add(row)`` or ``session.flush()``."""
+    found = []
+    for node in ast.walk(module):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SESSION_WRITES):
+            owner = node.func.value
+            named = (owner.attr if isinstance(owner, ast.Attribute)
+                     else owner.id if isinstance(owner, ast.Name) else "")
+            if named == "session":
+                found.append(f"line {node.lineno}: session.{node.func.attr}(...)")
+    return found
+
+
+def test_the_write_detector_sees_a_session_write() -> None:
+    source = "async def f(ctx, row):\n    ctx.session.add(row)\n    await ctx.session.flush()\n"
+    assert sorted(session_writes(ast.parse(source))) == [
+        "line 2: session.add(...)", "line 3: session.flush(...)"]
+    assert session_writes(ast.parse("seen.add(1)\nitems.delete(2)\n")) == []
+
+
+def test_handlers_write_through_services() -> None:
+    writes = {name: found for name in modules() if _within(name, ("handlers",))
+              if (found := session_writes(tree(name)))}
+    assert writes == {}, f"handlers writing to the session directly: {writes}"
