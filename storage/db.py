@@ -119,11 +119,16 @@ class Database:
         async with self._readers() as session, session.begin():
             yield session
 
+    async def probe(self) -> None:
+        """Run a trivial query; raises whatever connecting or querying raises."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
     async def ping(self) -> bool:
         """True when a trivial query succeeds within a few seconds."""
         try:
-            async with asyncio.timeout(5), self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with asyncio.timeout(5):
+                await self.probe()
             return True
         except Exception as exc:
             if is_unavailable(exc):

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -45,6 +44,7 @@ from storage.models.events import (
     Event,
     Registration,
 )
+from storage.repositories.communities import CommunityRepository
 from storage.repositories.events import EventRepository, RegistrationRepository
 from storage.repositories.people import person_ref
 
@@ -187,8 +187,7 @@ class EventService:
         return mine
 
     async def communities(self) -> dict[int, Community]:
-        result = await self.session.execute(select(Community))
-        return {c.id: c for c in result.scalars()}
+        return await CommunityRepository(self.session).by_id()
 
     # ---------------------------------------------------------------- organisers
     async def create(self, draft: EventDraft, *, created_by: int | None,

@@ -214,6 +214,25 @@ def new_resource(fields: ResourceFields, community: int | None, person_id: int |
     return resource
 
 
+async def add_faq_entry(session: AsyncSession, settings: Settings, fields: FaqFields,
+                  community: int | None, person_id: int | None, now: datetime) -> FaqEntry:
+    """Add one FAQ entry and refresh the search index; returns it with its id."""
+    entry = new_faq(fields, community, person_id, now)
+    session.add(entry)
+    await library_changed(session, settings, [entry])
+    return entry
+
+
+async def add_library_resource(session: AsyncSession, settings: Settings, fields: ResourceFields,
+                       community: int | None, person_id: int | None,
+                       now: datetime) -> Resource:
+    """Add one library resource; returns it with its id."""
+    resource = new_resource(fields, community, person_id, now)
+    session.add(resource)
+    await library_changed(session, settings)
+    return resource
+
+
 async def library_changed(session: AsyncSession, settings: Settings,
                           entries: Sequence[FaqEntry] = (), *, track: Track = quietly) -> None:
     """Call after writing: flushes, marks the index stale and stores new embeddings

@@ -32,6 +32,10 @@ class EventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def count(self) -> int:
+        """Every event, whatever its status."""
+        return int((await self.session.execute(select(func.count(Event.id)))).scalar_one())
+
     async def get(self, event_id: int, *, lock: bool = False) -> Event | None:
         """The event, freshly read.  ``lock`` takes its row lock (PostgreSQL ``FOR UPDATE``;
         on SQLite every transaction already holds the write lock), so sign-ups, cancellations
