@@ -199,12 +199,13 @@ async def calendar_file(ctx: Context, args: Args) -> Reply:
 def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="events", usage="events [community|all] [page N]", handler=list_events,
+        read_only=True,
         summary="upcoming events, with places left and a Sign up button",
         details="Lists the next events_window_days days; events all lists every upcoming "
                 "event.",
     ))
     registry.add(Command(
-        name="event", usage="event <id>", handler=show_event,
+        name="event", usage="event <id>", handler=show_event, read_only=True,
         summary="details of one event, e.g. event 12",
     ))
     registry.add(Command(
@@ -216,7 +217,7 @@ def register(registry: CommandRegistry) -> None:
         summary="give up your place or waitlist place at an event",
     ))
     registry.add(Command(
-        name="my events", usage="my events [page N]", handler=my_events,
+        name="my events", usage="my events [page N]", handler=my_events, read_only=True,
         summary="your upcoming events and waitlist places",
     ))
     registry.add(Command(
