@@ -203,6 +203,11 @@ class Router:
                 isinstance(parsed, ParsedCommand) and parsed.command.uses_database
                 and not parsed.command.read_only):
             return None
+        return self._recent(incoming)
+
+    def _recent(self, incoming: Incoming) -> _Speaker | None:
+        """The speaker as remembered from the last minute, unless their name or email
+        changed since (then they are written again)."""
         known = self.speakers.get(incoming.person)
         if known is None or (incoming.email and incoming.email != known.email):
             return None
