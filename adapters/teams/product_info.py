@@ -21,5 +21,5 @@ def cache_product_info() -> None:
 
     cached = cache(get_product_info)
     for module in (connector_client, user_token_client):
-        if getattr(module.get_product_info, "cache_info", None) is None:
-            module.get_product_info = cached
+        if getattr(module.get_product_info, "cache_info", None) is None:  # type: ignore[attr-defined]
+            module.get_product_info = cached  # type: ignore[attr-defined]

@@ -52,7 +52,7 @@ def _listing(windowed: bool, in_community: bool) -> Select[Any]:
 
 
 @cache
-def _waitlists_and_own(with_person: bool) -> Select[Any]:
+def _waitlists_and_own(with_person: bool) -> Select[int, int, str]:
     which: ColumnElement[bool] = Registration.status == WAITLISTED
     if with_person:
         which = or_(which, and_(Registration.person_id == bindparam("person_id"),
