@@ -1,8 +1,9 @@
 """The database: engine, units of work, migrations and a health probe.
 
 One code path for SQLite (the embedded default) and PostgreSQL.  SQLite runs in WAL mode
-with foreign keys on, and every transaction starts with ``BEGIN IMMEDIATE`` so that two
-writers queue on the busy timeout instead of failing to upgrade a read lock.
+with foreign keys on, and every unit of work that may write starts with ``BEGIN IMMEDIATE``
+so that two writers queue on the busy timeout instead of failing to upgrade a read lock.
+Units of work that only read (:meth:`Database.read_session`) begin no transaction.
 """
 
 from __future__ import annotations
@@ -126,9 +127,9 @@ class Database:
 
     @asynccontextmanager
     async def read_session(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work that only reads: anything it writes is refused.  On SQLite it
-        begins DEFERRED and does not queue for the writer (WAL readers never wait for it).
-        On PostgreSQL each statement reads in a read-only transaction of its own, so two
+        """A unit of work that only reads: anything it writes is refused.  On SQLite it does
+        not queue for the writer (WAL readers never wait for it).  On both databases each
+        statement reads in a transaction of its own (no BEGIN/COMMIT round trips), so two
         reads in one unit of work may see different moments."""
         async with self._readers() as session, session.begin():
             yield session
@@ -306,4 +307,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         if info.get(READ_ONLY, False) != read_only:
             conn.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
             info[READ_ONLY] = read_only
-        conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+        if not read_only:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only unit of work begins no transaction: each statement reads a snapshot of
+        # its own (in WAL mode readers never wait), which saves the BEGIN's hand-off to
+        # aiosqlite's thread, as on PostgreSQL (see Database.read_session).
