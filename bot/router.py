@@ -53,7 +53,7 @@ DATABASE_DOWN = (
 SPEAKER_MEMORY_SECONDS = 60.0
 SPEAKER_MEMORY_SIZE = 10_000
 # How many platform event ids handled by this process are remembered, to drop repeats.
-RECENT_EVENTS_SIZE = 20_000
+RECENT_EVENTS_SIZE = 10_000
 
 Parsed = ParsedCommand | Unknown | FreeText
 
