@@ -240,8 +240,8 @@ class Sender:
         except Exception as exc:
             log.exception("transport failed for delivery %s", delivery.id)
             return await self._failed_try(delivery, repr(exc), tries, None, tick)
-        record = asyncio.ensure_future(tick.record_sent(SentRecord(
-            delivery.id, token, message_id, tries - 1, _thread_subject(delivery), target)))
+        record = tick.record_sent.submit(SentRecord(
+            delivery.id, token, message_id, tries - 1, _thread_subject(delivery), target))
         record.add_done_callback(partial(_check_recorded, delivery.id))
         recording.append(record)
         return _result(delivery, SENT, f"message {message_id}" if message_id else "")
@@ -266,6 +266,18 @@ class Sender:
             await self.pacer.sleep(slot - now)
 
     async def _with_retries(self, post: Callable[[], Awaitable[str | None]]) -> str | None:
+        try:  # most posts succeed at once: no retry machinery for them
+            return await post()
+        except Exception as exc:
+            if not _is_transient(exc):
+                raise
+            failed: list[Exception] = [exc]
+
+        async def again() -> str | None:  # the first try as it went, then new ones
+            if failed:
+                raise failed.pop()
+            return await post()
+
         retrying = AsyncRetrying(
             retry=retry_if_exception(_is_transient),
             stop=stop_any(stop_after_attempt(INLINE_TRIES), _WaitTooLong()),
@@ -273,7 +285,7 @@ class Sender:
             sleep=self.sleep,
             reraise=True,
         )
-        result: str | None = await retrying(post)
+        result: str | None = await retrying(again)
         return result
 
     async def _failed_try(self, delivery: Delivery, error: str, tries: int,
