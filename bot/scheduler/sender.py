@@ -174,22 +174,32 @@ class Sender:
                 messages = [failed] * len(claimed)
             composed = {d.id: (d, m) for d, m in zip(claimed, messages, strict=True)}
             lanes = [[composed[i] for i in ids if i in composed] for ids in requests]
-            return [await self._reserve_slots(session, lane) for lane in lanes]
+            slots = await self._reserve_slots(session, lanes)
+        return [[(d, m, slots.get(d.id)) for d, m in lane] for lane in lanes]
 
     async def _reserve_slots(self, session: AsyncSession,
-                             lane: Sequence[tuple[Delivery, Reply | Skip]]) -> Claimed:
-        """One lane's claimed deliveries, each message to post with its reserved slot."""
-        posts = [d for d, m in lane if not isinstance(m, Skip)]
-        if not posts:
-            return [(d, m, None) for d, m in lane]
-        target = channel_ref(posts[0])
-        interval = self.pacer.interval(target)
-        if interval <= 0:
-            return [(d, m, None) for d, m in lane]
-        first = await ChannelPaceRepository(session).reserve(
-            lane_of(target), self.pacer.wall(), interval, len(posts))
-        slots = {d.id: first + n * interval for n, d in enumerate(posts)}
-        return [(d, m, slots.get(d.id)) for d, m in lane]
+                             lanes: Sequence[Sequence[tuple[Delivery, Reply | Skip]]],
+                             ) -> dict[int, float]:
+        """The slot reserved for each claimed message to post on a paced platform (by
+        delivery id), one statement per platform's interval for every lane claimed."""
+        posting: dict[float, dict[str, list[Delivery]]] = defaultdict(dict)
+        for lane in lanes:
+            posts = [d for d, m in lane if not isinstance(m, Skip)]
+            if not posts:
+                continue
+            target = channel_ref(posts[0])
+            interval = self.pacer.interval(target)
+            if interval > 0:
+                posting[interval].setdefault(lane_of(target), []).extend(posts)
+        slots: dict[int, float] = {}
+        repository = ChannelPaceRepository(session)
+        for interval, by_lane in posting.items():
+            firsts = await repository.reserve_many(
+                {lane: len(posts) for lane, posts in by_lane.items()}, self.pacer.wall(),
+                interval)
+            for lane, posts in by_lane.items():
+                slots.update((d.id, firsts[lane] + n * interval) for n, d in enumerate(posts))
+        return slots
 
     async def _record_sent(self, sent: Sequence[SentRecord]) -> list[None]:
         async with self.database.session() as session:
