@@ -228,8 +228,7 @@ class Sender:
             await self.pacer.wait(target)
             if tries == 0 and slot is not None:  # reserved with the claim
                 await self._wait_until(slot)
-                if recording:  # the channel's last post must be on record before the next
-                    await _on_record(recording[-1])
+                await _recorded_so_far(recording)
             else:
                 await self._shared_slot(target, tick)
             async with self._posts:
@@ -337,13 +336,19 @@ class _Tick:
             await group.close()
 
 
-async def _on_record(record: asyncio.Future[None]) -> None:
-    """Wait until a post is recorded as sent; if the database could not record it, nothing
-    more is posted (what was posted unrecorded is posted again after its lease)."""
+async def _recorded_so_far(recording: Sequence[asyncio.Future[None]]) -> None:
+    """Before a lane's next post: every post but its last must be on record as sent (the
+    last may still be in a batch being committed).  If the database could not record one,
+    nothing more is posted: a lane never has more than two posts unrecorded, and those are
+    posted again after their lease."""
     try:
-        await record
+        for record in recording[-2:]:
+            if record.done():
+                record.result()
+        if len(recording) >= 2:
+            await recording[-2]
     except Exception as exc:
-        raise _NoSlot("the last post could not be recorded") from exc
+        raise _NoSlot("a post could not be recorded") from exc
 
 
 def _check_recorded(delivery_id: int, record: asyncio.Future[None]) -> None:
