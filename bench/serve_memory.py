@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from retrieval import (  # noqa: E402
+from retrieval import (
     COPBOT,
     DEFAULT_DATA,
     free_port,

@@ -183,8 +183,8 @@ class Sender:
         """The slot reserved for each claimed message to post on a paced platform (by
         delivery id), one statement per platform's interval for every lane claimed."""
         posting: dict[float, dict[str, list[Delivery]]] = defaultdict(dict)
-        for lane in lanes:
-            posts = [d for d, m in lane if not isinstance(m, Skip)]
+        for claimed in lanes:
+            posts = [d for d, m in claimed if not isinstance(m, Skip)]
             if not posts:
                 continue
             target = channel_ref(posts[0])

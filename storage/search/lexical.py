@@ -83,7 +83,8 @@ class LexicalIndex:
         per_doc: list[tuple[array[int], array[int], tuple[int, ...]]] = []
         totals = [0] * len(self.fields)
         for doc in documents:
-            terms, counts, lengths = array("i"), array("i"), []
+            terms, counts = array("i"), array("i")
+            lengths: list[int] = []
             seen: set[int] = set()
             for i, spec in enumerate(self.fields):
                 counter = Counter(self.analyzer.terms_of(doc.fields.get(spec.name, ())))
@@ -107,10 +108,10 @@ class LexicalIndex:
         self._idf = {term: idf[term_id] for term, term_id in ids.items()}
         self._unseen_idf = _idf(n, 0)
         postings = [(array("i"), array("f")) for _ in ids]
-        for doc_index, (terms, counts, lengths) in enumerate(per_doc):
+        for doc_index, (terms, counts, sizes) in enumerate(per_doc):
             tf: dict[int, float] = {}
             start = 0
-            for spec, size, avg in zip(self.fields, lengths, average, strict=True):
+            for spec, size, avg in zip(self.fields, sizes, average, strict=True):
                 end = start + size
                 norm = spec.weight / (1 - spec.b + spec.b * sum(counts[start:end]) / avg)
                 for term_id, count in zip(terms[start:end], counts[start:end], strict=True):
