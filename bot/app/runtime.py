@@ -62,6 +62,7 @@ class Runtime:
 
     async def stop(self) -> None:
         await self.notices.stop()
+        await self.transports.close()
         await self.database.dispose()
 
     async def dispatch(self, incoming: Incoming) -> Outcome:
