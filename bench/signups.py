@@ -10,7 +10,8 @@ dropped after it:
 - sign-ups/s with 1, 10 and 50 members signing up at once, each sign-up its own unit of work
   through ``EventService.signup`` (half the sign-ups get a place, half join the waitlist);
   the baseline is a bare ``INSERT`` of a registration row in its own unit of work at the
-  same concurrency;
+  same concurrency; "overbooked" counts places given beyond the event's capacity (the event's
+  own count must agree with its registrations, or the script stops);
 - p50/p99 latency of the ``events`` command through the real router with 1,000 upcoming
   events; the baseline is ``help`` through the same router (parsing, the person upsert and
   the commit, without the events queries).
@@ -34,6 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import func, select
+
 from bot.app.runtime import Runtime
 from bot.services.event_fields import EventDraft
 from bot.services.events import EventService
@@ -42,7 +45,7 @@ from bot.types import Incoming
 from bot.types import Person as PersonRef
 from storage.db import Database
 from storage.dialect import upsert_insert
-from storage.models.events import WAITLISTED, Registration
+from storage.models.events import CONFIRMED, WAITLISTED, Event, Registration
 from storage.repositories.people import PeopleRepository
 
 CONCURRENCY = (1, 10, 50)
@@ -112,9 +115,10 @@ async def bench_signups(database: Database, settings: Settings, count: int,
             return go
 
         rate = await run_concurrently([signup(p) for p in people], workers)
+        overbooked = await overbooking(database, event, count // 2)
         rows.append((f"sign-ups, {workers:>2} at once",
                      f"{rate:8.0f}/s   (bare INSERT {baseline:8.0f}/s, "
-                     f"{rate / baseline:4.2f}×)"))
+                     f"{rate / baseline:4.2f}×), overbooked {overbooked}"))
     return rows
 
 
@@ -150,6 +154,22 @@ async def bench_events_latency(runtime: Runtime, queries: int) -> list[tuple[str
 def pct(values: list[float], percentile: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[percentile - 1] \
         if percentile < 100 else max(values)
+
+
+async def overbooking(database: Database, event_id: int, capacity: int) -> int:
+    """Places given beyond ``capacity``, counted from the registrations themselves; the
+    event's own count of places must agree with them."""
+    async with database.session() as session:
+        confirmed = int((await session.execute(
+            select(func.count(Registration.id)).where(Registration.event_id == event_id,
+                                                      Registration.status == CONFIRMED)
+        )).scalar_one())
+        counted = int((await session.execute(
+            select(Event.confirmed_count).where(Event.id == event_id))).scalar_one())
+    if confirmed != counted:
+        raise SystemExit(f"event {event_id}: {confirmed} confirmed registrations but "
+                         f"confirmed_count {counted}")
+    return max(0, confirmed - capacity)
 
 
 async def bench(url: str, args: argparse.Namespace) -> list[tuple[str, str]]:

@@ -3,6 +3,10 @@
     python bench/slack_http.py [--requests 400] [--rounds 2] [--text help]
                                [--database-url postgresql+asyncpg://…]
 
+``--text`` may name the first bench event as ``{event}``: ``--text "event {event}"``,
+``--text "signup {event}"``.  The database holds a few upcoming events
+(``bench/http_seed.py``), so ``events`` lists them and ``signup`` takes a place.
+
 Each server runs in its own process on loopback, with a tiny local Slack Web API for the
 ``auth.test``/``users.info`` calls; this process sends signed ``/copbot`` requests (a fresh
 signature and trigger id each) and times the acknowledgements:
@@ -14,8 +18,9 @@ signature and trigger id each) and times the acknowledgements:
   command in the acknowledgement.
 
 It prints p50/p99 latency at concurrency 1, throughput (and p50/p99) at concurrency 10,
-the copbot/floor ratios and the targets: p50 within 1.3× the floor, throughput at least
-0.77× the floor.  Rounds alternate floor and copbot; the medians over rounds are reported.
+the copbot/floor ratios and the targets: for ``help``, p50 within 1.3× the floor and
+throughput at least 0.77× the floor; for a command that uses the database, throughput at
+least 0.5× the floor.  Rounds alternate floor and copbot; the medians over rounds are reported.
 ``--breakdown`` adds a diagnostic line: the same adapter in front of a core that answers
 without touching the database, to show where copbot's time goes.
 """
@@ -38,11 +43,14 @@ from urllib.parse import urlencode
 import aiohttp
 from aiohttp import web
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 SECRET = "bench-signing-secret"
 COMMAND = "/copbot"
 WARMUP = 50
 P50_TARGET = 1.3
 THROUGHPUT_TARGET = 0.77
+DATABASE_THROUGHPUT_TARGET = 0.5  # commands that use the database
 
 
 # ---------------------------------------------------------------------------- servers
@@ -260,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[Run]] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        from http_seed import seed  # beside this script
+
+        args.text = args.text.replace("{event}", str(asyncio.run(seed(database_url))))
         for _ in range(args.rounds):
             for kind in kinds:
                 runs[kind].append(_run_server(kind, database_url, args.text, args.requests))
@@ -281,9 +292,14 @@ def main(argv: list[str] | None = None) -> int:
     rate_ratio = copbot.rate / floor.rate
     print(f"{'ratio copbot/floor':24}{p50_ratio:11.2f}{copbot.p99 / floor.p99:11.2f}"
           f"{rate_ratio:11.2f}")
-    print(f"target p50 ≤ {P50_TARGET}× floor: {'met' if p50_ratio <= P50_TARGET else 'MISSED'}; "
-          f"throughput ≥ {THROUGHPUT_TARGET}× floor: "
-          f"{'met' if rate_ratio >= THROUGHPUT_TARGET else 'MISSED'}")
+    if args.text.split()[:1] in ([], ["help"]):
+        print(f"target p50 ≤ {P50_TARGET}× floor: "
+              f"{'met' if p50_ratio <= P50_TARGET else 'MISSED'}; "
+              f"throughput ≥ {THROUGHPUT_TARGET}× floor: "
+              f"{'met' if rate_ratio >= THROUGHPUT_TARGET else 'MISSED'}")
+    else:
+        print(f"target throughput ≥ {DATABASE_THROUGHPUT_TARGET}× floor (uses the database): "
+              f"{'met' if rate_ratio >= DATABASE_THROUGHPUT_TARGET else 'MISSED'}")
     return 0
 
 

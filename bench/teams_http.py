@@ -18,8 +18,10 @@ This process posts personal-chat message activities, each with a fresh id and a 
 Bot Framework token (one per server, reused as Teams does), and times each POST until the
 server's 202 — which both servers send only after their reply reached the connector.  It
 prints p50/p99 latency at concurrency 1, activities per second (and p50/p99) at
-``--concurrency``, and copbot/floor ratios.  Rounds alternate floor and copbot; medians over
-rounds are reported.
+``--concurrency``, copbot/floor ratios and the targets (p50 within 1.3× the floor,
+throughput at least 0.77× it).  Rounds alternate floor and copbot; medians over rounds are
+reported.  The database holds a few upcoming events (``bench/http_seed.py``); ``--text`` may
+name the first as ``{event}`` (``--text "event {event}"``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ from tests.adapters.teams.fake_connector import (
 )
 
 WARMUP = 30
+P50_TARGET = 1.3
+THROUGHPUT_TARGET = 0.77
 BOT_FRAMEWORK_JWKS = "https://login.botframework.com/v1/.well-known/keys"
 
 
@@ -245,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[tuple[Phase, Phase]]] = {"floor": [], "copbot": []}
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
+        from http_seed import seed  # beside this script
+
+        args.text = args.text.replace("{event}", str(asyncio.run(seed(database_url))))
         try:
             for round_number in range(args.rounds):
                 for kind in ("floor", "copbot"):
@@ -294,6 +301,11 @@ def _report(results: dict[str, list[tuple[Phase, Phase]]], args: argparse.Namesp
     print(f"ratio copbot/floor: p50 {copbot['p50'] / floor['p50']:.2f}x, "
           f"p99 {copbot['p99'] / floor['p99']:.2f}x, "
           f"throughput {copbot['rate'] / floor['rate']:.2f}x")
+    p50_ratio, rate_ratio = copbot["p50"] / floor["p50"], copbot["rate"] / floor["rate"]
+    backend = args.database_url.split(":", 1)[0] if args.database_url else "sqlite+aiosqlite"
+    print(f"copbot on {backend}: target p50 ≤ {P50_TARGET}× floor: "
+          f"{'met' if p50_ratio <= P50_TARGET else 'MISSED'}; throughput ≥ "
+          f"{THROUGHPUT_TARGET}× floor: {'met' if rate_ratio >= THROUGHPUT_TARGET else 'MISSED'}")
 
 
 if __name__ == "__main__":

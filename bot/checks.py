@@ -104,14 +104,12 @@ def require_offline(settings: Settings, platforms: Sequence[SettingsCheck]) -> N
 
 
 async def check_database(settings: Settings) -> CheckResult:
-    from sqlalchemy import text
-
     from storage.db import Database
 
     database = Database(settings.database_url)
     try:
-        async with asyncio.timeout(CHECK_TIMEOUT), database.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        async with asyncio.timeout(CHECK_TIMEOUT):
+            await database.probe()
     except Exception as exc:  # any failure to connect is the finding, not a crash
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return CheckResult("database", "fail",

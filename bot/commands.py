@@ -87,6 +87,10 @@ class Command:
     # False for commands that never read or write the database (``help``): the router
     # answers them without a unit of work when it knows the speaker already.
     uses_database: bool = True
+    # True for commands that only read (``events``, ``event <id>``): from a speaker seen in
+    # the last minute the router runs them in a read-only unit of work, without writing
+    # who spoke or the platform's event id (a repeat delivery is dropped from memory).
+    read_only: bool = False
 
     @property
     def usage_text(self) -> str:

@@ -53,6 +53,13 @@ class Transports:
     def platforms(self) -> list[str]:
         return sorted(self._by_platform)
 
+    async def close(self) -> None:
+        """Close what the transports hold open (their pooled HTTP sessions)."""
+        for transport in self._by_platform.values():
+            close = getattr(transport, "close", None)
+            if close is not None:
+                await close()
+
     async def send(self, target: ChannelRef, reply: Reply) -> str | None:
         transport = self._by_platform.get(target.platform)
         if transport is None:

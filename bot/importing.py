@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.progress import Track, quietly
@@ -90,6 +89,8 @@ def _csv_rows(text: str) -> list[Row]:
 
 
 def _yaml_rows(text: str, path: Path) -> list[Row]:
+    import yaml  # only for YAML files
+
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -54,10 +54,8 @@ async def list_events(ctx: Context, args: Args) -> Reply:
             raise UserError(f"There is no community called “{raw}”. Try one of: {known}.")
     now = ctx.now()
     community_id = community.id if community else None
-    upcoming = await events.upcoming(now, community_id=community_id, everything=everything)
-    later = 0 if everything else (
-        await events.count_upcoming(now, community_id=community_id, everything=True)
-        - len(upcoming))
+    upcoming, later, communities = await events.listing(now, community_id=community_id,
+                                                        everything=everything)
     command = " ".join(["events", *([community.slug] if community else []),
                         *(["all"] if everything else [])])
     days = ctx.settings.events_window_days
@@ -75,10 +73,8 @@ async def list_events(ctx: Context, args: Args) -> Reply:
     page = paginate(upcoming, number, command)
     # A list others can read carries nobody's own state: places left and buttons whose
     # answers go privately to whoever presses them.
-    statuses = ({} if ctx.incoming.shared
-                else await events.member_statuses(ctx.person_id, page.entries))
-    waiting = await events.waitlist_lengths(page.entries)
-    communities = await events.communities()
+    statuses, waiting = await events.member_view(
+        None if ctx.incoming.shared else ctx.person_id, page.entries)
     items = tuple(
         event_item(event, zone=ctx.settings.zone, now=now, status=statuses.get(event.id),
                    waiting=waiting.get(event.id, 0),
@@ -96,16 +92,15 @@ async def show_event(ctx: Context, args: Args) -> Reply:
     event_id = event_id_from(args, "event")
     events = service(ctx)
     event = await events.get(event_id)
-    status = (await events.member_statuses(ctx.person_id, [event])).get(event.id)
-    waiting = (await events.waitlist_lengths([event])).get(event.id, 0)
-    communities = await events.communities()
+    statuses, waiting_by_event = await events.member_view(ctx.person_id, [event])
+    status, waiting = statuses.get(event.id), waiting_by_event.get(event.id, 0)
     # Someone with a place or on the waitlist, or an organiser, sees their own view
     # (status, joining link, roster button) privately; anyone else gets the card everyone
     # may see, so in a channel it stays in the thread.
     personal = status is not None or ctx.is_organiser
     links = await MaterialRepository(ctx.session).of_event(event.id)
     card = event_card(event, zone=ctx.settings.zone, now=ctx.now(), status=status,
-                      waiting=waiting, community=communities.get(event.community_id or 0),
+                      waiting=waiting, community=await events.community(event.community_id),
                       organiser=ctx.is_organiser, for_everyone=ctx.incoming.shared,
                       materials=links)
     return replace(card, personal=personal)
@@ -199,12 +194,13 @@ async def calendar_file(ctx: Context, args: Args) -> Reply:
 def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="events", usage="events [community|all] [page N]", handler=list_events,
+        read_only=True,
         summary="upcoming events, with places left and a Sign up button",
         details="Lists the next events_window_days days; events all lists every upcoming "
                 "event.",
     ))
     registry.add(Command(
-        name="event", usage="event <id>", handler=show_event,
+        name="event", usage="event <id>", handler=show_event, read_only=True,
         summary="details of one event, e.g. event 12",
     ))
     registry.add(Command(
@@ -216,7 +212,7 @@ def register(registry: CommandRegistry) -> None:
         summary="give up your place or waitlist place at an event",
     ))
     registry.add(Command(
-        name="my events", usage="my events [page N]", handler=my_events,
+        name="my events", usage="my events [page N]", handler=my_events, read_only=True,
         summary="your upcoming events and waitlist places",
     ))
     registry.add(Command(

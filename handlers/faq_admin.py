@@ -10,12 +10,12 @@ from bot.errors import InvalidFields, NotFound, UsageError
 from bot.form_notes import named_as_shown
 from bot.services.library import (
     FaqFields,
+    add_faq_entry,
     apply_faq,
     chat_community,
     check_faq,
     id_taken,
     library_changed,
-    new_faq,
 )
 from bot.types import Form, FormInput, Reply
 from storage.models.knowledge import FaqEntry
@@ -96,9 +96,8 @@ async def _add_entry(ctx: Context, args: Args) -> Reply:
         raise InvalidFields(problems)
     community = await chat_community(ctx.session, fields.community)
     await _taken(ctx, fields, None)
-    entry = new_faq(fields, community, ctx.person_id, ctx.now())
-    ctx.session.add(entry)
-    await library_changed(ctx.session, ctx.settings, [entry])
+    entry = await add_faq_entry(ctx.session, ctx.settings, fields, community, ctx.person_id,
+                                ctx.now())
     return Reply(text=f"Added FAQ entry {entry.public_id}: “{entry.question}”. People asking "
                       "about it get this answer from now on.")
 

@@ -13,12 +13,12 @@ from bot.services.communities import resolve_community
 from bot.services.knowledge import ResourceFilter, search_resources
 from bot.services.library import (
     ResourceFields,
+    add_library_resource,
     apply_resource,
     chat_community,
     check_resource,
     id_taken,
     library_changed,
-    new_resource,
 )
 from bot.types import Form, FormInput, Reply
 from handlers.library_cards import resource_item
@@ -156,9 +156,8 @@ async def _add_resource(ctx: Context, args: Args) -> Reply:
             raise UsageError(f"Give the resource as named fields: resource add {NAMED_FIELDS}")
         return await resource_form(ctx, "resource add", "Add to the library")
     fields, community = await _checked(ctx, args.named, None)
-    resource = new_resource(fields, community, ctx.person_id, ctx.now())
-    ctx.session.add(resource)
-    await library_changed(ctx.session, ctx.settings)
+    resource = await add_library_resource(ctx.session, ctx.settings, fields, community,
+                                          ctx.person_id, ctx.now())
     return Reply(text=f"Added {resource.public_id} to the library: “{resource.title}”.")
 
 

@@ -128,3 +128,80 @@ def test_nothing_is_imported_by_a_name_built_at_run_time() -> None:
                 called = (func.attr if isinstance(func, ast.Attribute)
                           else func.id if isinstance(func, ast.Name) else "")
                 assert called not in ("import_module", "__import__"), name
+
+
+# Outside storage/ nothing builds a SQL statement or runs one: queries live in
+# storage/repositories, and services, handlers and the scheduler call them.
+STATEMENT_BUILDERS = frozenset({"select", "insert", "update", "delete", "text", "func",
+                                "union", "union_all", "exists", "values"})
+RUNNERS = frozenset({"execute", "scalar", "scalars", "stream", "stream_scalars"})
+
+
+def raw_queries(module: ast.Module) -> list[str]:
+    """What in ``module`` builds or runs SQL: statement builders imported from sqlalchemy
+    (or sqlalchemy imported whole), and ``.execute(...)``-style calls."""
+    found = []
+    for node in ast.walk(module):
+        if isinstance(node, ast.ImportFrom) and node.module and _within(node.module,
+                                                                         ("sqlalchemy",)):
+            found += [f"from {node.module} import {alias.name}" for alias in node.names
+                      if alias.name in STATEMENT_BUILDERS or alias.name == "*"]
+        elif isinstance(node, ast.Import):
+            found += [f"import {alias.name}" for alias in node.names
+                      if alias.name in ("sqlalchemy", "sqlalchemy.sql")]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in RUNNERS):
+            found.append(f"line {node.lineno}: .{node.func.attr}(...)")
+    return found
+
+
+def test_the_query_detector_sees_a_raw_query() -> None:
+    source = ("from sqlalchemy import func, select\n"
+              "import sqlalchemy\n"
+              "async def f(session):\n"
+              "    return await session.execute(select(func.count()))\n"
+              "async def g(session):\n"
+              "    return await session.scalar(sqlalchemy.text('SELECT 1'))\n")
+    assert raw_queries(ast.parse(source)) == [
+        "from sqlalchemy import func", "from sqlalchemy import select", "import sqlalchemy",
+        "line 4: .execute(...)", "line 6: .scalar(...)"]
+    harmless = ("from sqlalchemy.exc import SQLAlchemyError\n"
+                "from sqlalchemy.ext.asyncio import AsyncSession\n"
+                "from storage.repositories.events import EventRepository\n")
+    assert raw_queries(ast.parse(harmless)) == []
+
+
+def test_queries_live_in_storage() -> None:
+    raw = {name: found for name in modules() if not _within(name, ("storage",))
+           if (found := raw_queries(tree(name)))}
+    assert raw == {}, f"SQL outside storage/ (move it into storage/repositories): {raw}"
+
+
+SESSION_WRITES = frozenset({"add", "add_all", "delete", "flush", "merge", "commit"})
+
+
+def session_writes(module: ast.Module) -> list[str]:
+    """Calls like ``ctx.session.add(row)`` or ``session.flush()``."""
+    found = []
+    for node in ast.walk(module):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SESSION_WRITES):
+            owner = node.func.value
+            named = (owner.attr if isinstance(owner, ast.Attribute)
+                     else owner.id if isinstance(owner, ast.Name) else "")
+            if named == "session":
+                found.append(f"line {node.lineno}: session.{node.func.attr}(...)")
+    return found
+
+
+def test_the_write_detector_sees_a_session_write() -> None:
+    source = "async def f(ctx, row):\n    ctx.session.add(row)\n    await ctx.session.flush()\n"
+    assert sorted(session_writes(ast.parse(source))) == [
+        "line 2: session.add(...)", "line 3: session.flush(...)"]
+    assert session_writes(ast.parse("seen.add(1)\nitems.delete(2)\n")) == []
+
+
+def test_handlers_write_through_services() -> None:
+    writes = {name: found for name in modules() if _within(name, ("handlers",))
+              if (found := session_writes(tree(name)))}
+    assert writes == {}, f"handlers writing to the session directly: {writes}"

@@ -3,19 +3,29 @@
 A person is reached by their user id (Slack posts it in the app's DM with them), a
 channel by its conversation id, a thread with ``thread_ts``.  Files go up with
 ``files_upload_v2`` beside the message.
+
+Every call goes through one pooled keep-alive HTTP session: the one ``copbot serve`` gives
+the client when it starts, or, in a process that only posts (``copbot worker``, ``tick``),
+one this transport opens on its first post and closes in :meth:`SlackTransport.close`.
+Without it slack_sdk opens a new connection for every call, which made a large fan-out
+bound by the CPU rather than by Slack's rate limit.
 """
 
 from __future__ import annotations
 
 import logging
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import CALL_ERRORS, delivery_error, error_code
+from adapters.slack.client import CALL_ERRORS, TIMEOUT, delivery_error, error_code
 from adapters.slack.convert import PLATFORM, to_message
 from bot.types import Attachment, ChannelRef, Reply
 
 log = logging.getLogger(__name__)
+
+# Connections kept open to Slack at most (the sender posts to 64 channels at a time).
+POOL_SIZE = 100
 
 
 class SlackTransport:
@@ -23,6 +33,23 @@ class SlackTransport:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        self._own_session: aiohttp.ClientSession | None = None
+
+    def _pooled(self) -> None:
+        """Give the client a keep-alive session if whoever made it gave it none."""
+        if self.client.session is None or self.client.session.closed:
+            self._own_session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=TIMEOUT),
+                connector=aiohttp.TCPConnector(limit=POOL_SIZE))
+            self.client.session = self._own_session
+
+    async def close(self) -> None:
+        """Close the session this transport opened (not one it was given)."""
+        if self._own_session is not None:
+            await self._own_session.close()
+            if self.client.session is self._own_session:
+                self.client.session = None
+            self._own_session = None
 
     async def send(self, target: ChannelRef, reply: Reply) -> str | None:
         """Post ``reply``; returns the message's ``ts``.  Raises DeliveryError (with
@@ -30,6 +57,7 @@ class SlackTransport:
         channel = target.user_id if target.is_direct else target.conversation_id
         if not channel:
             raise delivery_error(ValueError("no channel or user"), f"posting to {target.key}")
+        self._pooled()
         ts: str | None = None
         if _has_content(reply):
             try:
@@ -64,6 +92,7 @@ class SlackTransport:
                      user_id: str | None = None) -> bool:
         """Upload ``file`` to ``channel`` (a person's DM when ``user_id`` is given).  A
         failure is logged, not raised: the message it belongs to is already out."""
+        self._pooled()
         try:
             if user_id is not None and not channel.startswith("D"):
                 opened = await self.client.conversations_open(users=user_id)

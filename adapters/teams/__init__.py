@@ -54,10 +54,12 @@ def _parts(settings: TeamsSettings, database: Database, clock: Clock) -> _Parts:
     from microsoft_agents.hosting.core import RestChannelServiceClientFactory
 
     from adapters.teams.credentials import connections
+    from adapters.teams.product_info import cache_product_info
     from adapters.teams.references import ConversationBook
     from adapters.teams.service_urls import ServiceUrlPolicy
     from adapters.teams.transport import TeamsTransport
 
+    cache_product_info()
     dev = not settings.app_id
     book = ConversationBook(database, clock)
     factory = RestChannelServiceClientFactory(connections(settings))

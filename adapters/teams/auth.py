@@ -21,6 +21,7 @@ import asyncio
 import ipaddress
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,10 @@ BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 LEEWAY_SECONDS = 300
 KEYS_MAX_AGE = 24 * 3600
 REFETCH_AFTER = 300  # an unknown key id triggers at most one refetch per five minutes
+# Teams sends the same token with every activity for up to an hour: a token that validated
+# is trusted again for this long (never past its expiry), without decoding it again.
+VALIDATED_FOR = 300.0
+VALIDATED_SIZE = 1_000
 
 
 class InvalidToken(Exception):
@@ -136,12 +141,35 @@ class ValidatedToken:
 
 
 class TokenValidator:
-    def __init__(self, app_id: str, trusted: Iterable[TrustedIssuers]) -> None:
+    def __init__(self, app_id: str, trusted: Iterable[TrustedIssuers], *,
+                 now: Callable[[], float] = time.time) -> None:
         self.audiences = [app_id, f"api://{app_id}"]
         self.trusted = list(trusted)
+        self._now = now
+        # token → (trusted until, its validation): the signature check is the costly part.
+        self._validated: OrderedDict[str, tuple[float, ValidatedToken]] = OrderedDict()
 
     async def validate(self, token: str) -> ValidatedToken:
-        """The verified claims of ``token``; raises :class:`InvalidToken`."""
+        """The verified claims of ``token``; raises :class:`InvalidToken`.  A token that
+        validated in the last :data:`VALIDATED_FOR` seconds is not checked again (until it
+        expires, with the usual skew)."""
+        now = self._now()
+        known = self._validated.get(token)
+        if known is not None:
+            if known[0] > now:
+                self._validated.move_to_end(token)
+                return known[1]
+            del self._validated[token]
+        validated = await self._validate(token)
+        expires = validated.claims.get("exp")
+        if isinstance(expires, int | float):
+            self._validated[token] = (min(now + VALIDATED_FOR, expires + LEEWAY_SECONDS),
+                                      validated)
+            while len(self._validated) > VALIDATED_SIZE:
+                self._validated.popitem(last=False)
+        return validated
+
+    async def _validate(self, token: str) -> ValidatedToken:
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import fields
 from typing import Any
 
 from microsoft_agents.activity import (
@@ -41,6 +43,11 @@ CARD_ACTION_INVOKE = "adaptiveCard/action"
 # activity budget (escaping can double the length).
 PLAIN_TEXT = 8000
 
+# The cards of recent replies: the same reply (help, an unchanged list) is rendered once.
+# The SDK copies an activity before sending it, so a cached card is never changed.
+RENDERED_SIZE = 256
+_rendered: OrderedDict[tuple[object, ...], dict[str, Any]] = OrderedDict()
+_REPLY_FIELDS = tuple(f.name for f in fields(Reply))
 _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 _THREAD = ";messageid="
 
@@ -217,13 +224,35 @@ def to_activity(reply: Reply, *, resubmit: Form | None = None, workspace: str = 
         return Activity(type=ActivityTypes.message,
                         text=cards.escape_markdown(cards.shorten(reply.text, PLAIN_TEXT)),
                         text_format="markdown")
-    content = cards.render_card(reply, resubmit=resubmit, workspace=workspace, shared=shared)
+    content = _card(reply, resubmit, workspace, shared)
     activity = Activity(type=ActivityTypes.message, attachments=[
         Attachment(content_type=cards.CONTENT_TYPE, content=content)])
     summary = _summary(reply)
     if summary:
         activity.summary = summary
     return activity
+
+
+def _card(reply: Reply, resubmit: Form | None, workspace: str, shared: bool,
+          ) -> dict[str, Any]:
+    """:func:`cards.render_card`, remembered for the last :data:`RENDERED_SIZE` replies
+    (a reply that cannot be hashed is rendered every time)."""
+    key = (*(tuple(value.items()) if isinstance(value, Mapping) else value
+               for value in (getattr(reply, name) for name in _REPLY_FIELDS)),
+           resubmit, workspace, shared)
+    try:
+        content = _rendered.get(key)
+    except TypeError:  # a reply holding a mapping or a list
+        return cards.render_card(reply, resubmit=resubmit, workspace=workspace, shared=shared)
+    if content is None:
+        content = cards.render_card(reply, resubmit=resubmit, workspace=workspace,
+                                    shared=shared)
+        _rendered[key] = content
+        while len(_rendered) > RENDERED_SIZE:
+            _rendered.popitem(last=False)
+    else:
+        _rendered.move_to_end(key)
+    return content
 
 
 def invoke_card(reply: Reply, *, resubmit: Form | None = None, workspace: str = "",

@@ -12,12 +12,19 @@ A new channel thread is one ``create conversation`` call with the message in it,
 on the connector: the SDK's ``create_conversation`` runs more calls after the thread exists
 (a user-token client, a turn pipeline) and reports their failure as if nothing was posted,
 so a retry would post twice.  Here, once the connector says 2xx the post counts as done.
+
+A connector client (its token and its keep-alive HTTP session) is kept per service URL and
+reused for ``CLIENT_REUSE`` seconds, well within the life of the token it carries, instead of
+a new client and connection for every post; a 401 drops it at once.
+:meth:`TeamsTransport.close` closes them.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -42,6 +49,12 @@ from storage.models.conversations import CHANNEL, PERSONAL, StoredConversation
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_AFTER = 5.0
+# Seconds a connector client is reused.  The SDK hands out tokens with at least five minutes
+# to live (it renews them before that), so a client younger than this never sends an
+# expired one; a new client gets the token the SDK holds then.
+CLIENT_REUSE = 240.0
+# Seconds a replaced client is kept open for the posts still using it.
+RETIRED_GRACE = 60.0
 # Raised only after the connector answered 2xx: its body was not what the SDK expected.
 _UNREADABLE = (aiohttp.ContentTypeError, ValueError)
 
@@ -55,6 +68,55 @@ class TeamsTransport:
         self.factory = factory
         self.book = book
         self.service_urls = service_urls
+        self._clients: dict[str, _Pooled] = {}
+        self._retired: list[_Pooled] = []
+
+    async def close(self) -> None:
+        """Close the connector clients kept for reuse."""
+        pooled = [*self._clients.values(), *self._retired]
+        self._clients.clear()
+        self._retired.clear()
+        for entry in pooled:
+            await entry.client.close()
+
+    async def _client_for(self, url: str) -> ConnectorClientBase:
+        """A connector client for ``url``: the one kept, while young enough, or a new one."""
+        now = time.monotonic()
+        kept = self._clients.get(url)
+        if kept is not None and now - kept.created < CLIENT_REUSE:
+            return kept.client
+        identity = (ClaimsIdentity({AuthenticationConstants.AUDIENCE_CLAIM: self.app_id,
+                                    AuthenticationConstants.APP_ID_CLAIM: self.app_id},
+                                   authentication_type="Bearer")
+                    if self.app_id else ClaimsIdentity())
+        client = await self.factory.create_connector_client(
+            None, identity, url, AuthenticationConstants.AGENTS_SDK_SCOPE,
+            use_anonymous=identity.allow_anonymous)
+        kept = self._clients.get(url)  # another post may have made one meanwhile
+        if kept is not None and time.monotonic() - kept.created < CLIENT_REUSE:
+            await client.close()
+            return kept.client
+        if kept is not None:
+            self._retire(kept)
+        self._clients[url] = _Pooled(client, time.monotonic())
+        return client
+
+    def _drop(self, url: str, client: ConnectorClientBase) -> None:
+        """Stop reusing ``client`` (e.g. the connector refused its token)."""
+        kept = self._clients.get(url)
+        if kept is not None and kept.client is client:
+            self._retire(self._clients.pop(url))
+
+    def _retire(self, entry: _Pooled) -> None:
+        entry.retired = time.monotonic()
+        self._retired.append(entry)
+
+    async def _close_retired(self) -> None:
+        now = time.monotonic()
+        done = [e for e in self._retired if now - e.retired >= RETIRED_GRACE]
+        self._retired = [e for e in self._retired if now - e.retired < RETIRED_GRACE]
+        for entry in done:
+            await entry.client.close()
 
     async def send(self, target: ChannelRef, reply: Reply) -> str | None:
         if target.is_direct:
@@ -174,8 +236,15 @@ def _as_activity(reference: ConversationReference, tenant: str) -> Activity:
     return activity.apply_conversation_reference(reference, is_incoming=True)
 
 
+@dataclass
+class _Pooled:
+    client: ConnectorClientBase
+    created: float
+    retired: float = 0.0
+
+
 class _Connector:
-    """A connector client for one post, with the connector's errors turned into
+    """A (pooled) connector client for one post, with the connector's errors turned into
     :class:`DeliveryError` (and the reference marked inactive when the bot is gone from the
     conversation posted to; ``for_conversation=False`` when the call is not a post there)."""
 
@@ -188,21 +257,17 @@ class _Connector:
         self.client: ConnectorClientBase | None = None
 
     async def __aenter__(self) -> Any:
-        identity = (ClaimsIdentity({AuthenticationConstants.AUDIENCE_CLAIM: self.transport.app_id,
-                                    AuthenticationConstants.APP_ID_CLAIM: self.transport.app_id},
-                                   authentication_type="Bearer")
-                    if self.transport.app_id else ClaimsIdentity())
+        await self.transport._close_retired()
         try:
-            self.client = await self.transport.factory.create_connector_client(
-                None, identity, self.url, AuthenticationConstants.AGENTS_SDK_SCOPE,
-                use_anonymous=identity.allow_anonymous)
+            self.client = await self.transport._client_for(self.url)
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             raise DeliveryError(f"could not get a token for Teams: {exc}") from exc
         return self.client
 
     async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
-        if self.client is not None:
-            await self.client.close()
+        if self.client is not None and isinstance(exc, aiohttp.ClientError | TimeoutError) and (
+                not isinstance(exc, aiohttp.ClientResponseError) or exc.status == 401):
+            self.transport._drop(self.url, self.client)  # a dead connection or a stale token
         if isinstance(exc, aiohttp.ClientResponseError):
             await self._refused(exc)
         if isinstance(exc, aiohttp.ClientError | TimeoutError):

@@ -10,19 +10,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from bot.app.features import build_registry
 from bot.app.platforms import PlatformSettings, load_platform_settings
 from bot.clock import Clock, SystemClock
 from bot.delivery import Transports
 from bot.host import AdapterHost
-from bot.metrics import Metrics
 from bot.router import DATABASE_DOWN, Router
 from bot.scheduler.notices import NoticeSender
 from bot.settings import Settings
 from bot.types import Incoming, Outcome
 from storage.db import Database
 from storage.repositories.communities import CommunityRepository
+
+if TYPE_CHECKING:  # prometheus_client loads only with COPBOT_METRICS=on
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,11 @@ class Runtime:
         self.clock: Clock = clock or SystemClock()
         self.database = database or Database(settings.database_url, echo=settings.database_echo)
         self.commands = build_registry()
-        self.metrics = Metrics() if settings.metrics == "on" else None
+        self.metrics: Metrics | None = None
+        if settings.metrics == "on":
+            from bot.metrics import Metrics
+
+            self.metrics = Metrics()
         self.transports = Transports(self.metrics)
         self.notices = NoticeSender(self.database, self.transports, settings, self.clock)
         self.router = Router(self.commands, self.database, settings, self.clock,
@@ -59,6 +66,7 @@ class Runtime:
 
     async def stop(self) -> None:
         await self.notices.stop()
+        await self.transports.close()
         await self.database.dispose()
 
     async def dispatch(self, incoming: Incoming) -> Outcome:

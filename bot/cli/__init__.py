@@ -8,41 +8,110 @@ building the parser (``copbot --help``) stays quick."""
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.cli import (
-    chat,
-    check,
-    db,
-    events,
-    imports,
-    knowledge,
-    organisers,
-    report,
-    scheduler,
-    serve,
-    teams,
-)
+AddParser = Callable[[Any], None]
+
+
+# One loader per command module: it imports the module only when called, so ``copbot chat``
+# loads bot.cli.chat alone (``copbot --help`` loads them all).
+def _chat() -> AddParser:
+    from bot.cli import chat
+    return chat.add_parser
+
+
+def _check() -> AddParser:
+    from bot.cli import check
+    return check.add_parser
+
+
+def _serve() -> AddParser:
+    from bot.cli import serve
+    return serve.add_parser
+
+
+def _db() -> AddParser:
+    from bot.cli import db
+    return db.add_parser
+
+
+def _organisers() -> AddParser:
+    from bot.cli import organisers
+    return organisers.add_parser
+
+
+def _imports() -> AddParser:
+    from bot.cli import imports
+    return imports.add_parser
+
+
+def _events() -> AddParser:
+    from bot.cli import events
+    return events.add_parser
+
+
+def _knowledge() -> AddParser:
+    from bot.cli import knowledge
+    return knowledge.add_parser
+
+
+def _report() -> AddParser:
+    from bot.cli import report
+    return report.add_parser
+
+
+def _scheduler() -> AddParser:
+    from bot.cli import scheduler
+    return scheduler.add_parser
+
+
+def _teams() -> AddParser:
+    from bot.cli import teams
+    return teams.add_parser
+
 
 # In the order ``copbot --help`` lists them.
-COMMANDS: tuple[Callable[[Any], None], ...] = (
-    chat.add_parser,
-    check.add_parser,
-    serve.add_parser,
-    db.add_parser,
-    organisers.add_parser,
-    imports.add_parser,
-    events.add_parser,
-    knowledge.add_parser,
-    report.add_parser,
-    scheduler.add_parser,
-    teams.add_parser,
+COMMANDS: tuple[Callable[[], AddParser], ...] = (
+    _chat, _check, _serve, _db, _organisers, _imports, _events, _knowledge, _report, _scheduler,
+    _teams,
 )
+# The loader of each top-level command (``copbot --help`` and any command not listed here
+# load them all).  A test checks this against what the modules add.
+COMMAND_HOMES: dict[str, Callable[[], AddParser]] = {
+    "chat": _chat,
+    "check": _check,
+    "serve": _serve,
+    "db": _db,
+    "organisers": _organisers,
+    "import": _imports,
+    "export": _events,
+    "ask": _knowledge,
+    "report": _report,
+    "scheduler": _scheduler,
+    "deliveries": _scheduler,
+    "worker": _scheduler,
+    "teams-manifest": _teams,
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` (the first word that is not an option)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help"):  # the top-level help lists every command
+            return None
+        if word == "--log-level":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv`` naming a known command, only that command's module loads."""
     parser = argparse.ArgumentParser(
         prog="copbot",
         description="copbot: a Slack and Microsoft Teams chatbot for communities of practice. "
@@ -51,13 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default="WARNING",
                         help="logging level (DEBUG, INFO, WARNING …); default WARNING")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add_parser in COMMANDS:
-        add_parser(subparsers)
+    word = _command_word(argv) if argv is not None else None
+    loaders = (COMMAND_HOMES[word],) if word in COMMAND_HOMES else COMMANDS
+    for load in loaders:
+        load()(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
@@ -86,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:  # e.g. an adapter refusing to start on unsafe settings
         print(exc, file=sys.stderr)
         return 2
+    finally:
+        # The process is about to exit: spare it the final garbage collection over every
+        # object the libraries made (about a fifth of a short command's CPU time).
+        gc.freeze()
     return code
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import sys
 from pathlib import Path
@@ -76,6 +77,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     runtime = Runtime(settings, extra_organisers=[person_key] if args.organiser else [])
     runtime.transports.register(ConsoleTransport(sys.stdout))
     await runtime.start()
+    # What start-up made (modules, models, the command registry) lives as long as the
+    # session: later garbage collections need not walk it again.
+    gc.freeze()
 
     async def dispatch(incoming: Incoming) -> Outcome:
         # Each line's notices are printed before its reply, as they go: one conversation.

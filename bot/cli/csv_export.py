@@ -11,9 +11,13 @@ from bot.spreadsheet import csv_text
 Cell = str | int | float
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """Every seminar CSV export, with spreadsheet formulas neutralised."""
-    return csv_text(header, rows)
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], what: str = "rows"
+              ) -> str:
+    """Every CSV export, with spreadsheet formulas neutralised; thousands of rows show a
+    progress bar on a terminal (``what`` names them)."""
+    from bot.progress import terminal_track
+
+    return csv_text(header, terminal_track(list(rows), f"Exporting {what}"))
 
 
 def event_number(word: str) -> int | None:

@@ -62,7 +62,7 @@ def attendees_csv(attendees: list[Attendee], settings: Settings,
     rows += [(person.display_name or person.user_id, person.platform, person.user_id, "", "",
               "", attendance.source)
              for attendance, person in came if person.id not in registered]
-    return write_csv(COLUMNS, rows)
+    return write_csv(COLUMNS, rows, "registrations")
 
 
 async def run_export_attendees(args: argparse.Namespace, settings: Settings) -> int:

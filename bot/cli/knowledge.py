@@ -54,10 +54,11 @@ async def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 async def answer_lines(database: Database, settings: Settings, lines: TextIO, out: TextIO,
                        *, top: int) -> None:
+    from bot.progress import terminal_track
     from bot.services.knowledge import rank_in
     from bot.services.knowledge_index import current, warm
 
-    index = await warm(database, settings)
+    index = await warm(database, settings, track=terminal_track)
     checked = time.monotonic()
     for line in lines:
         question = line.strip()

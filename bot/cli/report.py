@@ -52,6 +52,7 @@ def _date(text: str) -> date:
 
 
 async def run_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.progress import terminal_track
     from bot.services.question_states import questions_since
     from storage.db import Database
     from storage.repositories.knowledge import FaqRepository
@@ -71,8 +72,11 @@ async def run_report(args: argparse.Namespace, settings: Settings) -> int:
                 {q.question.faq_entry_id for q in found if q.question.faq_entry_id})
     finally:
         await database.dispose()
-    for question in found:
-        print(_line(question, entries, settings))
+    # The lines are made under the bar (thousands on a terminal), then printed at once.
+    lines = [_line(question, entries, settings)
+             for question in terminal_track(found, "Listing questions", "question")]
+    for line in lines:
+        print(line)
     print(_totals(found))
     return 0
 

@@ -115,12 +115,13 @@ async def run_tick(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         return await _dry_run(now, settings)
     database = Database(settings.database_url)
+    transports = _transports(settings, database, console=True)
     try:
         await database.upgrade()
-        posts = ScheduledPosts(database, _transports(settings, database, console=True),
-                               settings, SystemClock())
+        posts = ScheduledPosts(database, transports, settings, SystemClock())
         report = await posts.tick()
     finally:
+        await transports.close()
         await database.dispose()
     print_report(report, settings)
     return 1 if report.count("failed") else 0
@@ -187,13 +188,13 @@ async def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import Database
 
     database = Database(settings.database_url)
+    transports = _transports(settings, database, console=False)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
         await database.upgrade()
-        transports = _transports(settings, database, console=False)
         wakeup = Wakeup(ScheduledPosts(database, transports, settings, SystemClock()))
         notices = NoticeSender(database, transports, settings, SystemClock())
         await wakeup.start()
@@ -208,5 +209,6 @@ async def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
+        await transports.close()
         await database.dispose()
     return 0

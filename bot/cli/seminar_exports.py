@@ -32,7 +32,7 @@ async def feedback_rows(session: AsyncSession, args: argparse.Namespace,
     table: list[tuple[Cell, ...]] = [
         (event_id, f.rating, f.comment, (p.display_name or p.user_id) if f.signed else "",
          local_iso(f.updated_at, settings.zone)) for f, p in rows]
-    return write_csv(FEEDBACK_COLUMNS, table), len(table)
+    return write_csv(FEEDBACK_COLUMNS, table, "responses"), len(table)
 
 
 async def topic_rows(session: AsyncSession, args: argparse.Namespace,
@@ -43,7 +43,7 @@ async def topic_rows(session: AsyncSession, args: argparse.Namespace,
         (topic.public_id, topic.title, communities.get(topic.community_id or 0, ""),
          topic.status, votes, topic.event_id or "", local_iso(topic.created_at, settings.zone))
         for topic, votes in rows]
-    return write_csv(TOPIC_COLUMNS, table), len(table)
+    return write_csv(TOPIC_COLUMNS, table, "topics"), len(table)
 
 
 async def learning_rows(session: AsyncSession, args: argparse.Namespace,
@@ -54,4 +54,4 @@ async def learning_rows(session: AsyncSession, args: argparse.Namespace,
          e.person.email or "", e.event.id, e.event.title,
          e.event.starts_at.astimezone(settings.zone).date().isoformat(), round(e.hours, 2),
          e.attendance.source) for e in entries]
-    return write_csv(LEARNING_COLUMNS, table), len(table)
+    return write_csv(LEARNING_COLUMNS, table, "rows"), len(table)

@@ -90,9 +90,12 @@ async def _export(args: argparse.Namespace, settings: Settings, query: Query,
 
 
 def write_export(text: str, out: Path | None, what: str) -> int:
-    """An export to stdout, or to ``out`` saying what was written there; the exit code."""
+    """An export to stdout, or to ``out``; then one line on stderr saying what was exported
+    (and where).  The exit code."""
     if out is None:
         sys.stdout.write(text)
+        sys.stdout.flush()
+        print(f"Exported {what}.", file=sys.stderr)
         return 0
     try:
         out.write_text(text, encoding="utf-8")

@@ -5,11 +5,7 @@
 - :mod:`bot.scheduler.reminders`, :mod:`bot.scheduler.digest` — the messages
 - :mod:`bot.scheduler.sender`, :mod:`bot.scheduler.pacing` — claiming, pacing, retrying
 - :mod:`bot.scheduler.posts` — one tick; :mod:`bot.scheduler.wakeup` — APScheduler wakes it
+
+The package itself imports nothing, so a process that only sends notices (``copbot chat``)
+imports :mod:`bot.scheduler.notices` without APScheduler.
 """
-
-from __future__ import annotations
-
-from bot.scheduler.posts import ScheduledPosts, TickReport
-from bot.scheduler.wakeup import Wakeup
-
-__all__ = ["ScheduledPosts", "TickReport", "Wakeup"]

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.scheduler.policy import SchedulePolicy
@@ -20,11 +19,13 @@ from bot.scheduler.reminders import Skip, places_left
 from bot.services.event_notices import event_label, where
 from bot.timefmt import format_range
 from bot.types import Button, Field, Item, Link, Reply
-from storage.models import Community
 from storage.models.deliveries import DIGESTS, Delivery
-from storage.models.events import EVENT_SCHEDULED, Event
-from storage.models.knowledge import QuestionLog, Resource
 from storage.repositories.deliveries import SubscriptionRepository, channel_ref, covers
+from storage.repositories.scheduled import (
+    resources_added_between,
+    scheduled_events_between,
+    unanswered_question_texts,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,8 @@ SectionQuery = Callable[[AsyncSession, Collection[str], datetime, SchedulePolicy
 async def upcoming_events(session: AsyncSession, scopes: Collection[str], now: datetime,
                           policy: SchedulePolicy) -> Section:
     """Seminars starting in the next 14 days, with places left and a Sign up button."""
-    rows = (await session.execute(
-        select(Event, Community.slug).outerjoin(Community, Event.community_id == Community.id)
-        .where(Event.status == EVENT_SCHEDULED, Event.starts_at > now,
-               Event.starts_at <= now + timedelta(days=policy.digest_days_ahead))
-        .order_by(Event.starts_at, Event.id)
-    )).all()
+    rows = await scheduled_events_between(
+        session, now, now + timedelta(days=policy.digest_days_ahead))
     found = [
         Item(title=event_label(event),
              text=f"with {event.speaker}" if event.speaker else "",
@@ -79,12 +76,7 @@ async def upcoming_events(session: AsyncSession, scopes: Collection[str], now: d
 async def new_resources(session: AsyncSession, scopes: Collection[str], now: datetime,
                         policy: SchedulePolicy) -> Section:
     """Library resources added in the last 7 days."""
-    rows = (await session.execute(
-        select(Resource, Community.slug)
-        .outerjoin(Community, Resource.community_id == Community.id)
-        .where(Resource.created_at > now - WEEK, Resource.created_at <= now)
-        .order_by(Resource.created_at.desc(), Resource.id.desc())
-    )).all()
+    rows = await resources_added_between(session, now - WEEK, now)
     items = [
         Item(title=f"{resource.public_id} {resource.title}", text=_shorten(resource.summary),
              fields=(Field("Type", resource.type),), link=Link(resource.url, "Open"))
@@ -98,13 +90,7 @@ async def unanswered_questions(session: AsyncSession, scopes: Collection[str], n
                                policy: SchedulePolicy) -> Section:
     """The week's most-asked questions that got no answer (questions carry no community, so
     every digest lists them)."""
-    rows = (await session.execute(
-        select(QuestionLog.text)
-        .where(QuestionLog.answered.is_(False), QuestionLog.asked_at > now - WEEK,
-               QuestionLog.asked_at <= now)
-        .order_by(QuestionLog.asked_at.desc(), QuestionLog.id.desc())
-        .limit(5000)
-    )).scalars().all()
+    rows = await unanswered_question_texts(session, now - WEEK, now, limit=5000)
     asked: Counter[str] = Counter()
     wording: dict[str, str] = {}
     for text in rows:

@@ -15,14 +15,12 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.scheduler.policy import SchedulePolicy
 from bot.scheduler.timing import DAY, latest_digest_time, local_date, reminder_time
 from bot.timefmt import format_datetime, format_duration
 from bot.types import ChannelRef
-from storage.models import Community
 from storage.models import Person as PersonRow
 from storage.models.deliveries import (
     CHANNEL_REMINDER,
@@ -32,13 +30,14 @@ from storage.models.deliveries import (
     REMINDERS,
     SKIPPED,
 )
-from storage.models.events import CONFIRMED, EVENT_SCHEDULED, Event, Registration
+from storage.models.events import Event
 from storage.repositories.deliveries import (
     PlannedDelivery,
     SubscriptionRepository,
     channel_ref,
     covers,
 )
+from storage.repositories.scheduled import confirmed_registrants, scheduled_events_between
 
 Planner = Callable[[AsyncSession, SchedulePolicy, datetime, datetime],
                    Awaitable[list[PlannedDelivery]]]
@@ -48,12 +47,7 @@ Planner = Callable[[AsyncSession, SchedulePolicy, datetime, datetime],
 async def event_reminders(session: AsyncSession, policy: SchedulePolicy, now: datetime,
                           since: datetime) -> list[PlannedDelivery]:
     horizon = now + policy.longest_offset + DAY  # a day's slack for clock changes
-    rows = (await session.execute(
-        select(Event, Community.slug).outerjoin(Community, Event.community_id == Community.id)
-        .where(Event.status == EVENT_SCHEDULED, Event.starts_at > now,
-               Event.starts_at <= horizon)
-        .order_by(Event.starts_at, Event.id)
-    )).all()
+    rows = await scheduled_events_between(session, now, horizon)
     if not rows:
         return []
     channels = await subscribed_channels(session, REMINDERS)
@@ -76,12 +70,7 @@ async def event_reminders(session: AsyncSession, policy: SchedulePolicy, now: da
 async def _personal_reminders(session: AsyncSession, due: Sequence[tuple[Event, datetime]],
                               policy: SchedulePolicy, now: datetime) -> list[PlannedDelivery]:
     event_ids = {event.id for event, _ in due}
-    registrants = (await session.execute(
-        select(Registration.event_id, Registration.signed_up_at, PersonRow)
-        .join(PersonRow, Registration.person_id == PersonRow.id)
-        .where(Registration.event_id.in_(event_ids), Registration.status == CONFIRMED)
-        .order_by(Registration.id)
-    )).all()
+    registrants = await confirmed_registrants(session, event_ids)
     by_event: dict[int, list[tuple[datetime, PersonRow]]] = defaultdict(list)
     for event_id, signed_up_at, person in registrants:
         by_event[event_id].append((signed_up_at, person))

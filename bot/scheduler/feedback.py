@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.scheduler.policy import SchedulePolicy
@@ -19,11 +18,12 @@ from bot.scheduler.reminders import Skip
 from bot.services.event_notices import event_label
 from bot.timefmt import format_datetime, format_duration
 from bot.types import Button, ChannelRef, Reply
-from storage.models import Person
 from storage.models.deliveries import SKIPPED, Delivery
 from storage.models.events import EVENT_SCHEDULED, Event
-from storage.models.seminars import Attendance, Feedback
 from storage.repositories.deliveries import PlannedDelivery
+from storage.repositories.people import PeopleRepository
+from storage.repositories.scheduled import attendances_ended
+from storage.repositories.seminars import AttendanceRepository, FeedbackRepository
 
 FEEDBACK_REQUEST = "feedback_request"
 RATINGS = ((1, "1 poor"), (2, "2"), (3, "3"), (4, "4"), (5, "5 excellent"))
@@ -31,14 +31,7 @@ RATINGS = ((1, "1 poor"), (2, "2"), (3, "3"), (4, "4"), (5, "5 excellent"))
 
 async def feedback_requests(session: AsyncSession, policy: SchedulePolicy, now: datetime,
                             since: datetime) -> list[PlannedDelivery]:
-    rows = (await session.execute(
-        select(Attendance, Event.ends_at, Person)
-        .join(Event, Event.id == Attendance.event_id)
-        .join(Person, Person.id == Attendance.person_id)
-        .where(Event.status == EVENT_SCHEDULED, Event.ends_at <= now,
-               or_(Event.ends_at > since, Attendance.recorded_at > since))
-        .order_by(Attendance.id)
-    )).all()
+    rows = await attendances_ended(session, since, now)
     planned = []
     for attendance, ends_at, person in rows:
         at = max(ends_at, attendance.recorded_at)
@@ -72,17 +65,12 @@ async def compose_feedback_request(session: AsyncSession, delivery: Delivery,
     event = await session.get(Event, delivery.event_id or 0)
     if event is None or event.status != EVENT_SCHEDULED:
         return Skip("the event was cancelled or deleted")
-    person = (await session.execute(select(Person.id).where(
-        Person.platform == delivery.platform, Person.workspace == delivery.workspace,
-        Person.user_id == delivery.user_id))).scalar_one_or_none()
+    person = await PeopleRepository(session).find(
+        delivery.platform, delivery.workspace, delivery.user_id or "")
     if person is None:
         return Skip("the person was forgotten")
-    came = (await session.execute(select(Attendance.id).where(
-        Attendance.event_id == event.id, Attendance.person_id == person))).first()
-    if came is None:
+    if await AttendanceRepository(session).find(event.id, person.id) is None:
         return Skip("no longer recorded as attending")
-    given = (await session.execute(select(Feedback.id).where(
-        Feedback.event_id == event.id, Feedback.person_id == person))).first()
-    if given is not None:
+    if await FeedbackRepository(session).find(event.id, person.id) is not None:
         return Skip("feedback already given")
     return feedback_card(event)

@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.scheduler.policy import SchedulePolicy
@@ -21,11 +20,12 @@ from bot.scheduler.reminders import Skip
 from bot.scheduler.timing import from_wall_clock
 from bot.services.network import SUBJECT_PREFIX
 from bot.types import Button, ChannelRef, Field, Item, Reply
-from storage.models import Community
 from storage.models.deliveries import QUESTIONS, Delivery
-from storage.models.knowledge import PUBLISHED, FaqEntry, QuestionLog
-from storage.models.network import OPEN, Escalation
+from storage.models.knowledge import FaqEntry, QuestionLog
+from storage.models.network import OPEN
 from storage.repositories.deliveries import PlannedDelivery, SubscriptionRepository, covers
+from storage.repositories.network import EscalationRepository
+from storage.repositories.scheduled import faq_entries_unreviewed_since
 
 QUESTION_FOLLOWUP = "question_followup"
 FAQ_REVIEW = "faq_review"
@@ -65,12 +65,7 @@ async def question_followups(session: AsyncSession, policy: SchedulePolicy, now:
                              since: datetime) -> list[PlannedDelivery]:
     """An open escalation is raised again once, ``followup_working_days`` after it went out."""
     earliest = since - timedelta(days=policy.followup_working_days * 2 + 7)
-    rows = (await session.execute(
-        select(Escalation, Community.slug)
-        .outerjoin(Community, Escalation.community_id == Community.id)
-        .where(Escalation.status == OPEN, Escalation.escalated_at > earliest)
-        .order_by(Escalation.id)
-    )).all()
+    rows = await EscalationRepository(session).open_since(earliest)
     planned = []
     subscriptions = SubscriptionRepository(session)
     for escalation, slug in rows:
@@ -106,13 +101,7 @@ async def stale_entries(session: AsyncSession, policy: SchedulePolicy,
     cutoff: date = at.astimezone(policy.zone).date() - relativedelta(
         months=policy.faq_review_age_months)
     cutoff_time = from_wall_clock(datetime.combine(cutoff, time()), policy.zone)
-    result = await session.execute(
-        select(FaqEntry).where(
-            FaqEntry.status == PUBLISHED,
-            or_(FaqEntry.last_reviewed < cutoff,
-                (FaqEntry.last_reviewed.is_(None)) & (FaqEntry.created_at < cutoff_time)),
-        ).order_by(FaqEntry.last_reviewed, FaqEntry.id))
-    return result.scalars().all()
+    return await faq_entries_unreviewed_since(session, cutoff, cutoff_time)
 
 
 def review_targets(entry: FaqEntry, policy: SchedulePolicy) -> list[ChannelRef]:
@@ -126,8 +115,7 @@ def review_targets(entry: FaqEntry, policy: SchedulePolicy) -> list[ChannelRef]:
 async def compose_followup(session: AsyncSession, delivery: Delivery, policy: SchedulePolicy,
                            now: datetime) -> Reply | Skip:
     question_id = int(delivery.subject[len(SUBJECT_PREFIX):])
-    escalation = (await session.execute(select(Escalation).where(
-        Escalation.question_id == question_id))).scalar_one_or_none()
+    escalation = await EscalationRepository(session).of_question(question_id)
     if escalation is None:
         return Skip("the question was withdrawn")
     if escalation.status != OPEN:
@@ -175,13 +163,7 @@ async def compose_review(session: AsyncSession, delivery: Delivery, policy: Sche
 async def waiting_questions(session: AsyncSession, scopes: Collection[str],
                             policy: SchedulePolicy) -> tuple[Item, ...]:
     """Open escalations in ``scopes``' communities, oldest first, each with an Answer button."""
-    rows = (await session.execute(
-        select(Escalation, QuestionLog.text, Community.slug)
-        .join(QuestionLog, QuestionLog.id == Escalation.question_id)
-        .outerjoin(Community, Escalation.community_id == Community.id)
-        .where(Escalation.status == OPEN)
-        .order_by(Escalation.escalated_at, Escalation.id)
-    )).all()
+    rows = await EscalationRepository(session).open_with_text()
     return tuple(
         Item(title=f"Q{escalation.question_id}: {text}",
              text=f"waiting since {escalation.escalated_at.astimezone(policy.zone):%a %-d %b}",

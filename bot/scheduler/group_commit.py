@@ -31,11 +31,15 @@ class GroupCommit(Generic[Request, Result]):
         self._worker: asyncio.Task[None] | None = None
 
     async def __call__(self, request: Request) -> Result:
+        return await self.submit(request)
+
+    def submit(self, request: Request) -> asyncio.Future[Result]:
+        """Queue ``request``; the future is done once it is handled."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._queue.append((request, future))
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._drain())
-        return await future
+        return future
 
     async def close(self) -> None:
         """Wait until the requests already made are handled."""

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.scheduler.due import event_zone
@@ -25,15 +24,19 @@ from bot.services.event_notices import event_label, where
 from bot.timefmt import format_date, format_range, format_time
 from bot.types import Button, Field, Link, Reply
 from storage.models import Community
-from storage.models import Person as PersonRow
 from storage.models.deliveries import (
     CHANNEL_REMINDER,
     REMINDERS,
-    ChannelSubscription,
     Delivery,
 )
-from storage.models.events import CONFIRMED, EVENT_SCHEDULED, Event, Registration
+from storage.models.events import EVENT_SCHEDULED, Event
 from storage.repositories.deliveries import channel_ref, covers
+from storage.repositories.scheduled import (
+    communities_by_id,
+    confirmed_identities,
+    events_by_id,
+    subscriptions_in,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +52,8 @@ async def compose_reminders(session: AsyncSession, deliveries: Sequence[Delivery
 
     Reads what the batch needs in a few queries: its events, their communities, the
     channels' subscriptions and the registrants still confirmed."""
-    events = await _events(session, {d.event_id for d in deliveries if d.event_id})
-    communities = await _communities(
+    events = await events_by_id(session, {d.event_id for d in deliveries if d.event_id})
+    communities = await communities_by_id(
         session, {e.community_id for e in events.values() if e.community_id})
     scopes = await _reminder_scopes(session, [d for d in deliveries
                                               if d.kind == CHANNEL_REMINDER])
@@ -165,33 +168,15 @@ def _count(n: int, unit: str) -> str:
     return f"{n} {unit}" + ("" if n == 1 else "s")
 
 
-async def _events(session: AsyncSession, ids: set[int | None]) -> dict[int, Event]:
-    if not ids:
-        return {}
-    result = await session.execute(
-        select(Event).where(Event.id.in_(ids)).execution_options(populate_existing=True))
-    return {event.id: event for event in result.scalars()}
-
-
-async def _communities(session: AsyncSession, ids: set[int | None]) -> dict[int, Community]:
-    if not ids:
-        return {}
-    result = await session.execute(select(Community).where(Community.id.in_(ids)))
-    return {community.id: community for community in result.scalars()}
-
-
 async def _reminder_scopes(session: AsyncSession,
                            deliveries: Sequence[Delivery]) -> dict[str, list[str]]:
     """For each channel of ``deliveries``, the communities it now takes reminders for."""
     if not deliveries:
         return {}
     targets = {d.target for d in deliveries}
-    rows = await session.execute(
-        select(ChannelSubscription).where(
-            ChannelSubscription.kind == REMINDERS,
-            ChannelSubscription.conversation_id.in_({d.conversation_id for d in deliveries})))
+    rows = await subscriptions_in(session, REMINDERS, {d.conversation_id for d in deliveries})
     scopes: dict[str, list[str]] = {}
-    for row in rows.scalars():
+    for row in rows:
         key = channel_ref(row).key
         if key in targets:
             scopes.setdefault(key, []).append(row.community)
@@ -203,12 +188,5 @@ async def _confirmed(session: AsyncSession, deliveries: Sequence[Delivery]
     """(event, platform, workspace, user) of the batch's registrants still confirmed."""
     if not deliveries:
         return set()
-    result = await session.execute(
-        select(Registration.event_id, PersonRow.platform, PersonRow.workspace,
-               PersonRow.user_id)
-        .join(PersonRow, Registration.person_id == PersonRow.id)
-        .where(Registration.event_id.in_({d.event_id for d in deliveries}),
-               Registration.status == CONFIRMED,
-               PersonRow.user_id.in_({d.user_id for d in deliveries if d.user_id}))
-    )
-    return {(row[0], row[1], row[2], row[3]) for row in result}
+    return await confirmed_identities(session, {d.event_id for d in deliveries},
+                                      {d.user_id for d in deliveries if d.user_id})

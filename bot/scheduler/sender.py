@@ -12,7 +12,9 @@ short; a longer wait releases the delivery with a time for the next attempt.  Af
 Claiming and recording are exactly once; the post itself is at least once (a process that
 dies after the platform accepted a post, before "sent" is committed, has it posted again
 after the lease).  :mod:`bot.notices` spells this out.  Before each post to a paced platform
-a slot in the channel is reserved in the database, so replicas together keep the pace.
+a slot in the channel is reserved in the database, so replicas together keep the pace: the
+slots for a claim's posts are reserved with the claim, in its transaction (one slot for
+each message to post, one ``interval`` apart); a post tried again reserves a slot of its own.
 """
 
 from __future__ import annotations
@@ -82,7 +84,9 @@ def backoff(attempt: int) -> float:
     return float(min(2 ** attempt, 300))
 
 
-Claimed = list[tuple[Delivery, "Reply | Skip"]]
+# A claimed delivery, its message, and when its first try may be posted (seconds since the
+# epoch: the channel slot reserved with the claim; None when the platform is not paced).
+Claimed = list[tuple[Delivery, "Reply | Skip", "float | None"]]
 Operation = Callable[[AsyncSession], Awaitable[object]]
 
 
@@ -136,13 +140,13 @@ class Sender:
             for start in range(0, len(ids), CLAIM_BATCH):
                 claimed = await tick.claim(ids[start:start + CLAIM_BATCH])
                 deferred = False
-                for delivery, message in claimed:
+                for delivery, message, slot in claimed:
                     if deferred:  # the channel asked us to wait: leave the rest for later
                         await tick.write(partial(_release, delivery, self.clock.now()))
                         results.append(_result(delivery, RETRY,
                                                "waiting for the channel's rate limit"))
                         continue
-                    result = await self._deliver(delivery, message, tick, recording)
+                    result = await self._deliver(delivery, message, slot, tick, recording)
                     results.append(result)
                     deferred = result.outcome == RETRY
                 if deferred:
@@ -152,8 +156,9 @@ class Sender:
                 await asyncio.gather(*recording)
 
     async def _claim(self, requests: Sequence[Sequence[int]]) -> list[Claimed]:
-        """Claim what is still claimable of each request's ids, and compose the messages,
-        for many lanes in one transaction."""
+        """Claim what is still claimable of each request's ids, compose the messages and
+        reserve the channel slots to post them in, for many lanes in one transaction (each
+        request's ids are one lane's)."""
         token = f"{self.owner}-{uuid.uuid4().hex[:12]}"
         async with self.database.session() as session:
             now = self.clock.now()
@@ -167,8 +172,34 @@ class Sender:
                 log.exception("could not compose deliveries %s", [d.id for d in claimed])
                 failed = _ComposeFailed(f"could not compose the message: {exc!r}")
                 messages = [failed] * len(claimed)
-        composed = {d.id: (d, m) for d, m in zip(claimed, messages, strict=True)}
-        return [[composed[i] for i in ids if i in composed] for ids in requests]
+            composed = {d.id: (d, m) for d, m in zip(claimed, messages, strict=True)}
+            lanes = [[composed[i] for i in ids if i in composed] for ids in requests]
+            slots = await self._reserve_slots(session, lanes)
+        return [[(d, m, slots.get(d.id)) for d, m in lane] for lane in lanes]
+
+    async def _reserve_slots(self, session: AsyncSession,
+                             lanes: Sequence[Sequence[tuple[Delivery, Reply | Skip]]],
+                             ) -> dict[int, float]:
+        """The slot reserved for each claimed message to post on a paced platform (by
+        delivery id), one statement per platform's interval for every lane claimed."""
+        posting: dict[float, dict[str, list[Delivery]]] = defaultdict(dict)
+        for claimed in lanes:
+            posts = [d for d, m in claimed if not isinstance(m, Skip)]
+            if not posts:
+                continue
+            target = channel_ref(posts[0])
+            interval = self.pacer.interval(target)
+            if interval > 0:
+                posting[interval].setdefault(lane_of(target), []).extend(posts)
+        slots: dict[int, float] = {}
+        repository = ChannelPaceRepository(session)
+        for interval, by_lane in posting.items():
+            firsts = await repository.reserve_many(
+                {lane: len(posts) for lane, posts in by_lane.items()}, self.pacer.wall(),
+                interval)
+            for lane, posts in by_lane.items():
+                slots.update((d.id, firsts[lane] + n * interval) for n, d in enumerate(posts))
+        return slots
 
     async def _record_sent(self, sent: Sequence[SentRecord]) -> list[None]:
         async with self.database.session() as session:
@@ -179,8 +210,8 @@ class Sender:
         async with self.database.session() as session:
             return [await operation(session) for operation in operations]
 
-    async def _deliver(self, delivery: Delivery, message: Reply | Skip, tick: _Tick,
-                       recording: list[asyncio.Future[None]]) -> DeliveryResult:
+    async def _deliver(self, delivery: Delivery, message: Reply | Skip, slot: float | None,
+                       tick: _Tick, recording: list[asyncio.Future[None]]) -> DeliveryResult:
         token = delivery.claim_token or ""
         if isinstance(message, _ComposeFailed):
             return await self._failed_try(delivery, message.reason, 1, None, tick)
@@ -195,7 +226,11 @@ class Sender:
         async def post() -> str | None:
             nonlocal tries
             await self.pacer.wait(target)
-            await self._shared_slot(target, tick)
+            if tries == 0 and slot is not None:  # reserved with the claim
+                await self._wait_until(slot)
+                await _recorded_so_far(recording)
+            else:
+                await self._shared_slot(target, tick)
             async with self._posts:
                 tries += 1
                 try:
@@ -214,8 +249,8 @@ class Sender:
         except Exception as exc:
             log.exception("transport failed for delivery %s", delivery.id)
             return await self._failed_try(delivery, repr(exc), tries, None, tick)
-        record = asyncio.ensure_future(tick.record_sent(SentRecord(
-            delivery.id, token, message_id, tries - 1, _thread_subject(delivery), target)))
+        record = tick.record_sent.submit(SentRecord(
+            delivery.id, token, message_id, tries - 1, _thread_subject(delivery), target))
         record.add_done_callback(partial(_check_recorded, delivery.id))
         recording.append(record)
         return _result(delivery, SENT, f"message {message_id}" if message_id else "")
@@ -232,10 +267,26 @@ class Sender:
         except Exception as exc:
             raise _NoSlot(f"could not reserve a slot for {target.key}") from exc
         assert isinstance(slot, float)
+        await self._wait_until(slot)
+
+    async def _wait_until(self, slot: float) -> None:
+        now = self.pacer.wall()
         if slot > now:
             await self.pacer.sleep(slot - now)
 
     async def _with_retries(self, post: Callable[[], Awaitable[str | None]]) -> str | None:
+        try:  # most posts succeed at once: no retry machinery for them
+            return await post()
+        except Exception as exc:
+            if not _is_transient(exc):
+                raise
+            failed: list[Exception] = [exc]
+
+        async def again() -> str | None:  # the first try as it went, then new ones
+            if failed:
+                raise failed.pop()
+            return await post()
+
         retrying = AsyncRetrying(
             retry=retry_if_exception(_is_transient),
             stop=stop_any(stop_after_attempt(INLINE_TRIES), _WaitTooLong()),
@@ -243,7 +294,7 @@ class Sender:
             sleep=self.sleep,
             reraise=True,
         )
-        result: str | None = await retrying(post)
+        result: str | None = await retrying(again)
         return result
 
     async def _failed_try(self, delivery: Delivery, error: str, tries: int,
@@ -285,6 +336,21 @@ class _Tick:
             await group.close()
 
 
+async def _recorded_so_far(recording: Sequence[asyncio.Future[None]]) -> None:
+    """Before a lane's next post: every post but its last must be on record as sent (the
+    last may still be in a batch being committed).  If the database could not record one,
+    nothing more is posted: a lane never has more than two posts unrecorded, and those are
+    posted again after their lease."""
+    try:
+        for record in recording[-2:]:
+            if record.done():
+                record.result()
+        if len(recording) >= 2:
+            await recording[-2]
+    except Exception as exc:
+        raise _NoSlot("a post could not be recorded") from exc
+
+
 def _check_recorded(delivery_id: int, record: asyncio.Future[None]) -> None:
     if not record.cancelled() and record.exception() is not None:
         log.error("delivery %s was sent but could not be recorded: %r (it may be sent again "
@@ -311,7 +377,8 @@ class _ComposeFailed(Skip):
 
 
 class _NoSlot(Exception):
-    """The database could not reserve a channel slot: nothing was posted."""
+    """The database could not reserve a channel slot, or record the channel's last post:
+    nothing was posted."""
 
 
 def _is_transient(exc: BaseException) -> bool:

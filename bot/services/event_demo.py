@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.communities import resolve_community
@@ -15,7 +14,7 @@ from bot.services.events import EventService
 from bot.settings import NetworkSettings
 from bot.timefmt import combine_local
 from bot.types import Person as PersonRef
-from storage.models.events import Event
+from storage.repositories.events import EventRepository
 from storage.repositories.people import PeopleRepository
 
 
@@ -79,7 +78,7 @@ DEMO_MEMBERS = (("priya", "Priya Shah"), ("tom", "Tom Okafor"), ("jen", "Jen Wal
 async def seed_events(session: AsyncSession, settings: NetworkSettings,
                       now: datetime) -> str | None:
     """Add the demo seminars (and a full one with a waitlist) to an empty events table."""
-    if (await session.execute(select(func.count(Event.id)))).scalar_one():
+    if await EventRepository(session).count():
         return None
     service = EventService(session, settings)
     zone = settings.zone

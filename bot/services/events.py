@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -45,6 +44,7 @@ from storage.models.events import (
     Event,
     Registration,
 )
+from storage.repositories.communities import CommunityRepository
 from storage.repositories.events import EventRepository, RegistrationRepository
 from storage.repositories.people import person_ref
 
@@ -145,6 +145,38 @@ class EventService:
         return [event for _, event in rows], {
             e.id for r, e in rows if r.status == CONFIRMED and e.status == EVENT_SCHEDULED}
 
+    async def listing(self, now: datetime, *, community_id: int | None = None,
+                      everything: bool = False,
+                      ) -> tuple[list[Event], int, dict[int, Community]]:
+        """What ``events`` shows, in one query: :meth:`upcoming`, how many more start after
+        the window (0 with ``everything``), and the communities of those events."""
+        until = None if everything else self.window_end(now)
+        rows, later = await self.events.upcoming_listed(now, until, community_id=community_id)
+        communities = {community.id: community for _, community in rows
+                       if community is not None}
+        return [event for event, _ in rows], later, communities
+
+    async def member_view(self, person_id: int | None, events: Sequence[Event],
+                          ) -> tuple[dict[int, MemberStatus], dict[int, int]]:
+        """The person's status for each of ``events`` they are registered for (none for
+        ``person_id`` None) and each event's waitlist length, in one query: the same as
+        :meth:`member_statuses` and :meth:`waitlist_lengths`."""
+        statuses: dict[int, MemberStatus] = {}
+        waiting: dict[int, int] = {}
+        for event_id, who, status in await self.registrations.waitlists_and_own(
+                [e.id for e in events], person_id):
+            if status == WAITLISTED:
+                waiting[event_id] = waiting.get(event_id, 0) + 1
+            if who == person_id:
+                statuses[event_id] = MemberStatus(
+                    status, waiting[event_id] if status == WAITLISTED else None)
+        return statuses, waiting
+
+    async def community(self, community_id: int | None) -> Community | None:
+        if community_id is None:
+            return None
+        return await self.session.get(Community, community_id)
+
     async def count_upcoming(self, now: datetime, *, community_id: int | None = None,
                              within: timedelta | None = None, everything: bool = False,
                              ) -> int:
@@ -187,8 +219,7 @@ class EventService:
         return mine
 
     async def communities(self) -> dict[int, Community]:
-        result = await self.session.execute(select(Community))
-        return {c.id: c for c in result.scalars()}
+        return await CommunityRepository(self.session).by_id()
 
     # ---------------------------------------------------------------- organisers
     async def create(self, draft: EventDraft, *, created_by: int | None,

@@ -18,6 +18,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.progress import Track, quietly
 from bot.settings import NetworkSettings
 from storage.db import Database
 from storage.models.knowledge import FaqEntry
@@ -93,15 +94,17 @@ def faq_text(entry: FaqEntry) -> FaqText:
                    tuple(entry.tags or ()))
 
 
-async def library_index(session: AsyncSession, settings: NetworkSettings) -> LibraryIndex:
-    """The current index for the session's database, rebuilt first if the library changed."""
+async def library_index(session: AsyncSession, settings: NetworkSettings, *,
+                        track: Track = quietly) -> LibraryIndex:
+    """The current index for the session's database, rebuilt first if the library changed
+    (``track`` shows progress through a rebuild)."""
     revision = await SearchRevisionRepository(session).current()
     slot = _indexes.setdefault(session.get_bind(), _Slot())
     if not _fresh(slot.index, revision, settings):
         async with slot.lock:
             if not _fresh(slot.index, revision, settings):
                 slot.index = await _build(session, revision, engine_kind(settings),
-                                          load_synonyms(settings.synonyms_file))
+                                          load_synonyms(settings.synonyms_file), track)
     assert slot.index is not None
     return slot.index
 
@@ -123,14 +126,15 @@ def _fresh(index: LibraryIndex | None, revision: int, settings: NetworkSettings)
             and index.synonyms is load_synonyms(settings.synonyms_file))
 
 
-async def warm(database: Database, settings: NetworkSettings) -> LibraryIndex:
+async def warm(database: Database, settings: NetworkSettings, *,
+               track: Track = quietly) -> LibraryIndex:
     """Build the index now (on start), so the first question is answered at full speed."""
     async with database.session() as session:
-        return await library_index(session, settings)
+        return await library_index(session, settings, track=track)
 
 
 async def _build(session: AsyncSession, revision: int, kind: str,
-                 synonyms: tuple[SynonymGroup, ...]) -> LibraryIndex:
+                 synonyms: tuple[SynonymGroup, ...], track: Track = quietly) -> LibraryIndex:
     analyzer = Analyzer(synonyms)
     rows = await FaqRepository(session).published_texts()
     entries = [FaqText(row.id, row.question, row.answer, tuple(row.alternates or ()),
@@ -138,10 +142,11 @@ async def _build(session: AsyncSession, revision: int, kind: str,
     external_ids = {row.id: row.external_id for row in rows}
     del rows
     if kind == SEMANTIC:
-        vectors = await entry_vectors(session, analyzer, entries)
-        faq = FaqSearch(analyzer, entries, vectors=vectors, embed=embedding.encoder().encode)
+        vectors = await entry_vectors(session, analyzer, entries, track=track)
+        faq = FaqSearch(analyzer, entries, vectors=vectors, embed=embedding.encoder().encode,
+                        track=track)
     else:
-        faq = FaqSearch(analyzer, entries)
+        faq = FaqSearch(analyzer, entries, track=track)
     resources = await ResourceRepository(session).all()
     search = ResourceSearch(analyzer, (
         ResourceText(r.id, r.title, r.summary, tuple(r.tags or ())) for r in resources))
@@ -154,9 +159,14 @@ async def _build(session: AsyncSession, revision: int, kind: str,
     return LibraryIndex(revision, kind, synonyms, faq, external_ids, search, facets)
 
 
+# Entries embedded at a time when computing vectors (the progress bar moves per batch).
+EMBED_BATCH = 64
+
+
 async def entry_vectors(session: AsyncSession, analyzer: Analyzer,
-                        entries: Sequence[FaqText]) -> list[Any]:
-    """Each entry's phrasing vectors, computing and storing those missing or out of date."""
+                        entries: Sequence[FaqText], *, track: Track = quietly) -> list[Any]:
+    """Each entry's phrasing vectors, computing and storing those missing or out of date
+    (``track`` shows progress through the computing, minutes for thousands of entries)."""
     import numpy as np
 
     repo = FaqRepository(session)
@@ -175,14 +185,21 @@ async def entry_vectors(session: AsyncSession, analyzer: Analyzer,
             stale.append(position)
     if stale:
         log.info("computing sentence embeddings for %d FAQ entries", len(stale))
-        computed = embedding.encoder().encode([t for p in stale for t in texts[p]])
-        offset = 0
-        for position in stale:
-            block = computed[offset:offset + len(texts[position])]
-            offset += len(texts[position])
-            result[position] = block
-            await repo.save_vectors(entries[position].key, embedding.MODEL_NAME,
-                                    hashes[position], block.astype(np.float32).tobytes())
+        encoder = embedding.encoder()
+        batch: list[int] = []
+        for number, position in enumerate(track(stale, "Embedding FAQ entries", "entry"), 1):
+            batch.append(position)
+            if len(batch) < EMBED_BATCH and number < len(stale):
+                continue
+            computed = encoder.encode([t for p in batch for t in texts[p]])
+            offset = 0
+            for done in batch:
+                block = computed[offset:offset + len(texts[done])]
+                offset += len(texts[done])
+                result[done] = block
+                await repo.save_vectors(entries[done].key, embedding.MODEL_NAME,
+                                        hashes[done], block.astype(np.float32).tobytes())
+            batch = []
     return result
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import InvalidFields
 from bot.links import link_problem
+from bot.progress import Track, quietly
 from bot.services.communities import ensure_community, resolve_community
 from bot.settings import NetworkSettings
 from bot.timefmt import parse_date
@@ -213,9 +214,30 @@ def new_resource(fields: ResourceFields, community: int | None, person_id: int |
     return resource
 
 
+async def add_faq_entry(session: AsyncSession, settings: NetworkSettings, fields: FaqFields,
+                        community: int | None, person_id: int | None,
+                        now: datetime) -> FaqEntry:
+    """Add one FAQ entry and refresh the search index; returns it with its id."""
+    entry = new_faq(fields, community, person_id, now)
+    session.add(entry)
+    await library_changed(session, settings, [entry])
+    return entry
+
+
+async def add_library_resource(session: AsyncSession, settings: NetworkSettings,
+                               fields: ResourceFields, community: int | None,
+                               person_id: int | None, now: datetime) -> Resource:
+    """Add one library resource; returns it with its id."""
+    resource = new_resource(fields, community, person_id, now)
+    session.add(resource)
+    await library_changed(session, settings)
+    return resource
+
+
 async def library_changed(session: AsyncSession, settings: NetworkSettings,
-                          entries: Sequence[FaqEntry] = ()) -> None:
-    """Call after writing: flushes, marks the index stale and stores new embeddings."""
+                          entries: Sequence[FaqEntry] = (), *, track: Track = quietly) -> None:
+    """Call after writing: flushes, marks the index stale and stores new embeddings
+    (``track`` shows progress through computing them)."""
     from bot.services.knowledge_index import (
         SEMANTIC,
         analyzer_for,
@@ -227,4 +249,5 @@ async def library_changed(session: AsyncSession, settings: NetworkSettings,
     await session.flush()
     await SearchRevisionRepository(session).bump()
     if entries and engine_kind(settings) == SEMANTIC:
-        await entry_vectors(session, analyzer_for(settings), [faq_text(e) for e in entries])
+        await entry_vectors(session, analyzer_for(settings), [faq_text(e) for e in entries],
+                            track=track)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.library import (
@@ -19,7 +18,7 @@ from bot.services.library import (
     new_resource,
 )
 from bot.settings import NetworkSettings
-from storage.models.knowledge import FaqEntry, Resource
+from storage.repositories.knowledge import FaqRepository, ResourceRepository
 
 FAQ = [
     FaqFields(
@@ -153,8 +152,8 @@ RESOURCES = [
 
 async def seed_library(session: AsyncSession, settings: NetworkSettings,
                        now: datetime) -> str | None:
-    faq_count = await session.scalar(select(func.count()).select_from(FaqEntry))
-    resource_count = await session.scalar(select(func.count()).select_from(Resource))
+    faq_count = await FaqRepository(session).count()
+    resource_count = await ResourceRepository(session).count()
     if faq_count or resource_count:
         return None
     entries = []

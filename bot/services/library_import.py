@@ -120,7 +120,7 @@ async def import_faq(session: AsyncSession, rows: list[Row], settings: NetworkSe
                 unchanged += 1
                 continue
         changed.append(entry)
-    await library_changed(session, settings, changed)
+    await library_changed(session, settings, changed, track=track)
     return _summary("FAQ entries", created, len(changed) - created, unchanged,
                     new_communities)
 

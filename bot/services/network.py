@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotAllowed, NotFound, UserError
@@ -21,7 +20,7 @@ from bot.settings import NetworkSettings
 from bot.types import ChannelRef
 from bot.types import Person as PersonRef
 from storage.models import Community, Person
-from storage.models.deliveries import QUESTIONS, Delivery
+from storage.models.deliveries import QUESTIONS
 from storage.models.knowledge import DRAFT, PUBLISHED, FaqEntry, QuestionLog
 from storage.models.network import (
     ACCEPTED,
@@ -32,6 +31,7 @@ from storage.models.network import (
     NetworkAnswer,
 )
 from storage.repositories.deliveries import SubscriptionRepository
+from storage.repositories.network import EscalationRepository
 from storage.repositories.people import person_ref
 from storage.repositories.posted import PostedMessageRepository
 
@@ -74,6 +74,7 @@ class NetworkService:
     def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.settings = settings
+        self.escalations = EscalationRepository(session)
 
     # ------------------------------------------------------------------ lookups
     async def question(self, question_id: int) -> QuestionLog:
@@ -83,9 +84,7 @@ class NetworkService:
         return question
 
     async def escalation_of(self, question_id: int) -> Escalation | None:
-        result = await self.session.execute(
-            select(Escalation).where(Escalation.question_id == question_id))
-        return result.scalar_one_or_none()
+        return await self.escalations.of_question(question_id)
 
     async def _escalation(self, question_id: int) -> Escalation:
         escalation = await self.escalation_of(question_id)
@@ -100,11 +99,7 @@ class NetworkService:
         subject = await PostedMessageRepository(self.session).subject_of(
             channel.platform, channel.workspace, channel.conversation_id, channel.thread_id)
         if subject is None:  # a question raised again by the scheduler
-            subject = (await self.session.execute(select(Delivery.subject).where(
-                Delivery.platform == channel.platform, Delivery.workspace == channel.workspace,
-                Delivery.conversation_id == channel.conversation_id,
-                Delivery.message_id == channel.thread_id,
-                Delivery.subject.startswith(SUBJECT_PREFIX)).limit(1))).scalar_one_or_none()
+            subject = await self.escalations.delivered_subject(channel, SUBJECT_PREFIX)
         if subject is None or not subject.startswith(SUBJECT_PREFIX):
             return None
         return int(subject[len(SUBJECT_PREFIX):])
@@ -169,9 +164,7 @@ class NetworkService:
 
     async def decline(self, question_id: int, person_id: int, now: datetime) -> None:
         escalation = await self._escalation(question_id)
-        exists = await self.session.execute(select(Dismissal.id).where(
-            Dismissal.escalation_id == escalation.id, Dismissal.person_id == person_id))
-        if exists.first() is None:
+        if not await self.escalations.has_dismissed(escalation.id, person_id):
             self.session.add(Dismissal(escalation_id=escalation.id, person_id=person_id,
                                        dismissed_at=now))
 
@@ -183,11 +176,7 @@ class NetworkService:
         if escalation.asker_id != person_id and not organiser:
             raise NotAllowed(f"Only the person who asked Q{question_id} (or an organiser) can "
                              "accept an answer.")
-        stmt = select(NetworkAnswer).where(NetworkAnswer.escalation_id == escalation.id)
-        if answer_id is not None:
-            stmt = stmt.where(NetworkAnswer.id == answer_id)
-        result = await self.session.execute(stmt.order_by(NetworkAnswer.id.desc()).limit(1))
-        answer = result.scalar_one_or_none()
+        answer = await self.escalations.latest_answer(escalation.id, answer_id)
         if answer is None:
             raise NotFound(f"Q{question_id} has no answer to accept yet.")
         if answer.faq_entry_id is not None:
@@ -212,9 +201,7 @@ class NetworkService:
 
     # ------------------------------------------------------------------ review
     async def drafts(self) -> Sequence[FaqEntry]:
-        result = await self.session.execute(
-            select(FaqEntry).where(FaqEntry.status == DRAFT).order_by(FaqEntry.id))
-        return result.scalars().all()
+        return await self.escalations.drafts()
 
     async def _draft(self, entry_id: int) -> FaqEntry:
         entry = await self.session.get(FaqEntry, entry_id)
@@ -237,7 +224,4 @@ class NetworkService:
         return entry
 
     async def answer_authors(self, entry_id: int) -> Sequence[Person]:
-        result = await self.session.execute(
-            select(Person).join(NetworkAnswer, NetworkAnswer.person_id == Person.id)
-            .where(NetworkAnswer.faq_entry_id == entry_id))
-        return result.scalars().all()
+        return await self.escalations.answer_authors(entry_id)

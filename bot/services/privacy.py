@@ -14,35 +14,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events import EventService
 from bot.services.network import subject_for
 from bot.settings import NetworkSettings
 from bot.types import Notification
-from storage.models import Organiser, Person
+from storage.models import Person
 from storage.models.conversations import StoredConversation
-from storage.models.deliveries import Delivery
-from storage.models.events import CANCELLED, Event, Registration
-from storage.models.knowledge import DRAFT, FaqEntry, QuestionLog, Resource
-from storage.models.network import (
-    Dismissal,
-    Escalation,
-    Expertise,
-    NetworkAnswer,
-    PostedMessage,
-)
+from storage.models.events import Event, Registration
+from storage.models.knowledge import FaqEntry, QuestionLog, Resource
+from storage.models.network import Dismissal, Escalation, Expertise, NetworkAnswer
 from storage.repositories.people import person_ref
+from storage.repositories.privacy import MemberRecordsRepository
 from storage.repositories.seminars import (
     AttendanceRepository,
     FeedbackRepository,
     TopicRepository,
 )
 
-Row = TypeVar("Row")
 
 @dataclass(frozen=True)
 class MemberData:
@@ -75,63 +66,32 @@ class PrivacyService:
     def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.settings = settings
+        self.records = MemberRecordsRepository(session)
 
     async def data_of(self, person_id: int) -> MemberData:
-        person = await self.session.get(Person, person_id)
+        person = await self.records.person(person_id)
         assert person is not None
-        regs = await self.session.execute(
-            select(Event, Registration).join(Registration, Registration.event_id == Event.id)
-            .where(Registration.person_id == person_id, Registration.status != CANCELLED)
-            .order_by(Event.starts_at))
-        questions = await self._all(
-            select(QuestionLog).where(QuestionLog.person_id == person_id)
-            .order_by(QuestionLog.asked_at, QuestionLog.id))
-        escalations = await self._all(
-            select(Escalation).where(Escalation.asker_id == person_id)
-            .order_by(Escalation.escalated_at, Escalation.id))
-        answers = await self._all(
-            select(NetworkAnswer).where(NetworkAnswer.person_id == person_id)
-            .order_by(NetworkAnswer.created_at, NetworkAnswer.id))
-        dismissals = await self._all(
-            select(Dismissal).where(Dismissal.person_id == person_id)
-            .order_by(Dismissal.dismissed_at, Dismissal.id))
-        expertise = await self._all(
-            select(Expertise).where(Expertise.person_id == person_id).order_by(Expertise.topic))
-        entries = await self._all(
-            select(FaqEntry).where(or_(FaqEntry.owner == person_ref(person).key,
-                                       FaqEntry.created_by == person_id))
-            .order_by(FaqEntry.created_at, FaqEntry.id))
-        created = await self._all(
-            select(Event).where(Event.created_by == person_id).order_by(Event.starts_at))
-        resources = await self._all(
-            select(Resource).where(Resource.added_by == person_id)
-            .order_by(Resource.created_at, Resource.id))
-        conversations = await self._all(select(StoredConversation).where(
-            *self._same_person(StoredConversation, person)))
-        organiser = (await self.session.execute(select(Organiser).where(
-            *self._same_person(Organiser, person)))).scalar_one_or_none()
+        records = self.records
+        organiser = await records.organiser(person)
         return MemberData(
             person=person,
-            registrations=[(row[0], row[1]) for row in regs.all()],
-            questions=questions, escalations=escalations, answers=answers,
-            dismissals=dismissals, expertise=expertise, faq_entries=entries,
-            events_created=created, resources_added=resources, conversations=conversations,
+            registrations=await records.registrations(person_id),
+            questions=await records.questions(person_id),
+            escalations=await records.escalations(person_id),
+            answers=await records.answers(person_id),
+            dismissals=await records.dismissals(person_id),
+            expertise=await records.expertise(person_id),
+            faq_entries=await records.faq_entries(person_id, person_ref(person).key),
+            events_created=await records.events_created(person_id),
+            resources_added=await records.resources_added(person_id),
+            conversations=await records.conversations(person),
             organiser=organiser is not None,
             organiser_since=organiser.added_at if organiser is not None else None,
         )
 
-    async def _all(self, query: Select[Row]) -> list[Row]:
-        """Every row of a one-entity query."""
-        return list((await self.session.execute(query)).scalars())
-
-    @staticmethod
-    def _same_person(table: type[StoredConversation] | type[Organiser] | type[Delivery],
-                     person: Person) -> tuple[ColumnElement[bool], ...]:
-        return (table.platform == person.platform, table.workspace == person.workspace,
-                table.user_id == person.user_id)
-
     async def forget(self, person_id: int, now: datetime) -> Forgotten:
-        person = await self.session.get(Person, person_id)
+        records = self.records
+        person = await records.person(person_id)
         assert person is not None
         result = Forgotten()
         events = EventService(self.session, self.settings)
@@ -140,43 +100,19 @@ class PrivacyService:
             result.notifications.extend(outcome.notifications)
             result.registrations += 1
         # Answers: approved FAQ entries stay, unattributed; drafts from them go.
-        await self.session.execute(
-            update(FaqEntry).where(FaqEntry.created_by == person_id, FaqEntry.status != DRAFT)
-            .values(created_by=None, credit=""))
-        owner_key = person_ref(person).key
-        await self.session.execute(
-            update(FaqEntry).where(FaqEntry.owner == owner_key).values(owner=""))
-        await self.session.execute(
-            delete(FaqEntry).where(FaqEntry.created_by == person_id, FaqEntry.status == DRAFT))
-        answers = await self.session.execute(
-            delete(NetworkAnswer).where(NetworkAnswer.person_id == person_id))
-        result.answers = int(answers.rowcount)  # type: ignore[attr-defined]
+        await records.unattribute_faq(person_id, person_ref(person).key)
+        result.answers = await records.delete_answers(person_id)
         # What hangs off their questions: escalations (and the answers and dismissals on
         # them, by cascade), and every link from a posted card or scheduled post to the
         # question's thread, so a later reply there reaches nobody.
-        asked = list((await self.session.execute(
-            select(QuestionLog.id).where(QuestionLog.person_id == person_id))).scalars())
-        subjects = [subject_for(question_id) for question_id in asked]
-        if subjects:
-            await self.session.execute(
-                delete(PostedMessage).where(PostedMessage.subject.in_(subjects)))
-            await self.session.execute(delete(Delivery).where(Delivery.subject.in_(subjects)))
-        await self.session.execute(
-            delete(Escalation).where(or_(Escalation.asker_id == person_id,
-                                         Escalation.question_id.in_(asked))))
-        questions = await self.session.execute(
-            delete(QuestionLog).where(QuestionLog.person_id == person_id))
-        result.questions = int(questions.rowcount)  # type: ignore[attr-defined]
-        expertise = await self.session.execute(
-            delete(Expertise).where(Expertise.person_id == person_id))
-        result.expertise = int(expertise.rowcount)  # type: ignore[attr-defined]
+        asked = await records.question_ids(person_id)
+        await records.unlink_subjects([subject_for(question_id) for question_id in asked])
+        await records.delete_escalations(person_id, asked)
+        result.questions = await records.delete_questions(person_id)
+        result.expertise = await records.delete_expertise(person_id)
         result.seminar_records = await forget_seminar_records(self.session, person_id)
-        await self.session.execute(
-            delete(StoredConversation).where(*self._same_person(StoredConversation, person)))
-        await self.session.execute(delete(Delivery).where(*self._same_person(Delivery, person)))
-        await self.session.execute(delete(Organiser).where(*self._same_person(Organiser, person)))
-        await self.session.delete(person)  # registrations and the rest cascade
-        await self.session.flush()
+        await records.delete_platform_records(person)
+        await records.delete_person(person)  # registrations and the rest cascade
         return result
 
 

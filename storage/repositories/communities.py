@@ -31,6 +31,11 @@ class CommunityRepository:
         result = await self.session.execute(select(Community).order_by(Community.slug))
         return result.scalars().all()
 
+    async def by_id(self) -> dict[int, Community]:
+        """Every community, keyed by id."""
+        result = await self.session.execute(select(Community))
+        return {c.id: c for c in result.scalars()}
+
     async def by_slug(self, slug: str) -> Community | None:
         result = await self.session.execute(
             select(Community).where(Community.slug == slug.strip().lower())

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.dialect import upsert_insert
-from storage.models import Person
+from storage.models import Community, Person
 from storage.models.events import (
     CONFIRMED,
     EVENT_CANCELLED,
@@ -28,9 +31,44 @@ from storage.models.events import (
 ACTIVE = (CONFIRMED, WAITLISTED)
 
 
+# The statements behind the busiest reads, built once (with bound parameters) rather than
+# per call: building a statement and its cache key costs more than running it on SQLite.
+@cache
+def _listing(windowed: bool, in_community: bool) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = [Event.status == EVENT_SCHEDULED,
+                                             Event.starts_at >= bindparam("start")]
+    columns: list[Any] = [Event, Community]
+    if windowed:
+        conditions.append(Event.starts_at < bindparam("until"))
+        beyond = aliased(Event)
+        later = [beyond.status == EVENT_SCHEDULED, beyond.starts_at >= bindparam("until")]
+        if in_community:
+            later.append(beyond.community_id == bindparam("community_id"))
+        columns.append(select(func.count(beyond.id)).where(*later).scalar_subquery())
+    if in_community:
+        conditions.append(Event.community_id == bindparam("community_id"))
+    return (select(*columns).outerjoin(Community, Community.id == Event.community_id)
+            .where(*conditions).order_by(Event.starts_at, Event.id))
+
+
+@cache
+def _waitlists_and_own(with_person: bool) -> Select[int, int, str]:
+    which: ColumnElement[bool] = Registration.status == WAITLISTED
+    if with_person:
+        which = or_(which, and_(Registration.person_id == bindparam("person_id"),
+                                Registration.status.in_(ACTIVE)))
+    return (select(Registration.event_id, Registration.person_id, Registration.status)
+            .where(Registration.event_id.in_(bindparam("event_ids", expanding=True)), which)
+            .order_by(Registration.event_id, Registration.signed_up_at, Registration.id))
+
+
 class EventRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def count(self) -> int:
+        """Every event, whatever its status."""
+        return int((await self.session.execute(select(func.count(Event.id)))).scalar_one())
 
     async def get(self, event_id: int, *, lock: bool = False) -> Event | None:
         """The event, freshly read.  ``lock`` takes its row lock (PostgreSQL ``FOR UPDATE``;
@@ -68,6 +106,21 @@ class EventRepository:
         if limit is not None:
             stmt = stmt.limit(limit)
         return (await self.session.execute(stmt)).scalars().all()
+
+    async def upcoming_listed(self, start: datetime, until: datetime | None = None, *,
+                              community_id: int | None = None,
+                              ) -> tuple[list[tuple[Event, Community | None]], int]:
+        """What a listing shows, in one query: the scheduled events starting in
+        [start, until) with their communities, soonest first, and how many more start from
+        ``until`` on (0 without ``until``; counted apart only when the window is empty)."""
+        stmt = _listing(until is not None, community_id is not None)
+        rows = (await self.session.execute(stmt, {
+            "start": start, "until": until, "community_id": community_id})).all()
+        if until is None:
+            return [(row[0], row[1]) for row in rows], 0
+        if not rows:
+            return [], await self.count_upcoming(until, None, community_id=community_id)
+        return [(row[0], row[1]) for row in rows], int(rows[0][2])
 
     async def since(self, start: datetime, *, community_id: int | None = None,
                     ) -> Sequence[Event]:
@@ -220,6 +273,17 @@ class RegistrationRepository:
             )
         )
         return {reg.event_id: reg for reg in result.scalars()}
+
+    async def waitlists_and_own(self, event_ids: Sequence[int], person_id: int | None,
+                                ) -> list[tuple[int, int, str]]:
+        """(event id, person id, status) of every waitlisted registration of ``event_ids``,
+        in waitlist order, and of ``person_id``'s active ones: one query for a listing's
+        waitlist lengths, the person's statuses and their waitlist positions."""
+        if not event_ids:
+            return []
+        result = await self.session.execute(_waitlists_and_own(person_id is not None), {
+            "event_ids": list(event_ids), "person_id": person_id})
+        return [(int(e), int(p), str(s)) for e, p, s in result.all()]
 
     async def waitlist_lengths(self, event_ids: Sequence[int]) -> dict[int, int]:
         if not event_ids:

@@ -36,6 +36,9 @@ class FaqRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def count(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(FaqEntry)) or 0)
+
     async def get(self, entry_id: int) -> FaqEntry | None:
         return await self.session.get(FaqEntry, entry_id)
 
@@ -85,6 +88,9 @@ class FaqRepository:
 class ResourceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def count(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(Resource)) or 0)
 
     async def get(self, resource_id: int) -> Resource | None:
         return await self.session.get(Resource, resource_id)

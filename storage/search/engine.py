@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot.progress import Track, quietly
 from storage.search.confidence import Evidence
 from storage.search.lexical import Document, FieldSpec, Hit, LexicalIndex
 from storage.search.static import PhrasingSimilarity, static_vectors
@@ -80,15 +81,27 @@ class FaqSearch:
     similarity with the lexical score."""
 
     def __init__(self, analyzer: Analyzer, entries: Sequence[FaqText], *,
-                 vectors: Sequence[Any] | None = None, embed: Embed | None = None) -> None:
+                 vectors: Sequence[Any] | None = None, embed: Embed | None = None,
+                 track: Track = quietly) -> None:
         self.lexical = LexicalIndex.build(analyzer, FAQ_FIELDS, (
             Document(e.key, {"question": e.phrasings, "answer": [e.answer], "tags": e.tags})
-            for e in entries))
+            for e in entries), track=track, what="Indexing FAQ entries")
         self.keys = [e.key for e in entries]
         self._positions = {key: i for i, key in enumerate(self.keys)}
         self._phrasings = [len(e.phrasings) for e in entries]
-        self._verbatim = {_verbatim(text): i for i, e in reversed(list(enumerate(entries)))
-                          for text in e.phrasings}
+        # Which entry each phrasing's words belong to (the first entry, for a phrasing two
+        # share), by a 64-bit digest of the words rather than the words themselves: a sorted
+        # array of 8-byte digests instead of a dict of ten thousand strings.
+        first: dict[int, int] = {}
+        for i, e in enumerate(entries):
+            for text in e.phrasings:
+                first.setdefault(_digest(text), i)
+        self._verbatim_digests = np.fromiter(first, dtype=np.uint64, count=len(first))
+        order = np.argsort(self._verbatim_digests)
+        self._verbatim_digests = self._verbatim_digests[order]
+        self._verbatim_entries = np.fromiter(first.values(), dtype=np.int32,
+                                             count=len(first))[order]
+        del first
         self._embed = embed
         self._matrix: Any = None
         if vectors is not None and embed is not None and entries:
@@ -167,8 +180,16 @@ class FaqSearch:
             lexical_agrees=lexical_agrees,
             coverage=self.lexical.coverage(question, best),
             phrasings=self._phrasings[best],
-            exact=self._verbatim.get(_verbatim(question)) == best,
+            exact=self._verbatim_entry(question) == best,
         )
+
+    def _verbatim_entry(self, question: str) -> int | None:
+        """The position of the entry with a phrasing worded exactly as ``question``."""
+        digest = np.uint64(_digest(question))
+        at = int(np.searchsorted(self._verbatim_digests, digest))
+        if at < len(self._verbatim_digests) and self._verbatim_digests[at] == digest:
+            return int(self._verbatim_entries[at])
+        return None
 
     def _lexical_candidates(self, question: str, depth: int) -> tuple[Any, Any]:
         """The positions of the ``depth`` best entries for ``question`` by the lexical score
@@ -197,6 +218,12 @@ def _verbatim(text: str) -> str:
     """A phrasing's words, to spot a question asked exactly as stored (case and punctuation
     aside)."""
     return " ".join(_WORDS.findall(text.lower()))
+
+
+def _digest(text: str) -> int:
+    """A 64-bit digest of :func:`_verbatim` ``text``."""
+    return int.from_bytes(hashlib.blake2b(_verbatim(text).encode("utf-8"), digest_size=8)
+                          .digest(), "little")
 
 
 @dataclass(frozen=True, slots=True)

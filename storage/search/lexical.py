@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.progress import Track, quietly
 from storage.search.text import Analyzer
 
 
@@ -66,48 +67,64 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, analyzer: Analyzer, fields: Sequence[FieldSpec],
-              documents: Iterable[Document]) -> LexicalIndex:
+              documents: Iterable[Document], *, track: Track = quietly,
+              what: str = "Indexing") -> LexicalIndex:
+        """``track`` reports progress through the documents (the long part of a build)."""
         index = cls(analyzer, fields)
-        index._add_all(list(documents))
+        index._add_all(list(documents), track, what)
         return index
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def _add_all(self, documents: list[Document]) -> None:
-        counts: list[list[Counter[str]]] = []
+    def _add_all(self, documents: list[Document], track: Track, what: str) -> None:
+        # Two passes over compact temporaries (each document's term ids and counts in arrays,
+        # not a dict per field and document), so that building for ten thousand entries
+        # leaves little freed-but-held memory behind in a long-running process.
+        ids: dict[str, int] = {}
+        frequency = array("i")  # documents holding each term id
+        per_doc: list[tuple[array[int], array[int], tuple[int, ...]]] = []
         totals = [0] * len(self.fields)
-        for doc in documents:
-            per_field = [Counter(self.analyzer.terms_of(doc.fields.get(spec.name, ())))
-                         for spec in self.fields]
-            for i, counter in enumerate(per_field):
-                totals[i] += sum(counter.values())
-            counts.append(per_field)
+        for doc in track(documents, what, "entry"):
+            terms, counts = array("i"), array("i")
+            lengths: list[int] = []
+            seen: set[int] = set()
+            for i, spec in enumerate(self.fields):
+                counter = Counter(self.analyzer.terms_of(doc.fields.get(spec.name, ())))
+                length = sum(counter.values())
+                totals[i] += length
+                lengths.append(len(counter))
+                for term, count in counter.items():
+                    term_id = ids.setdefault(term, len(ids))
+                    if term_id == len(frequency):
+                        frequency.append(0)
+                    if term_id not in seen:
+                        seen.add(term_id)
+                        frequency[term_id] += 1
+                    terms.append(term_id)
+                    counts.append(count)
+            per_doc.append((terms, counts, tuple(lengths)))
             self.keys.append(doc.key)
         n = len(documents)
         average = [max(total / n, 1.0) if n else 1.0 for total in totals]
-        document_frequency: Counter[str] = Counter()
-        weighted: list[dict[str, float]] = []
-        for per_field in counts:
-            tf: dict[str, float] = {}
-            for spec, counter, avg in zip(self.fields, per_field, average, strict=True):
-                length = sum(counter.values())
-                norm = spec.weight / (1 - spec.b + spec.b * length / avg)
-                for term, count in counter.items():
-                    tf[term] = tf.get(term, 0.0) + count * norm
-            document_frequency.update(tf.keys())
-            weighted.append(tf)
-        self._idf = {t: _idf(n, df) for t, df in document_frequency.items()}
+        idf = [_idf(n, df) for df in frequency]
+        self._idf = {term: idf[term_id] for term, term_id in ids.items()}
         self._unseen_idf = _idf(n, 0)
-        postings: dict[str, tuple[array[int], array[float]]] = {}
-        for doc_index, tf in enumerate(weighted):
-            for term, value in tf.items():
-                entry = postings.get(term)
-                if entry is None:
-                    entry = postings[term] = (array("i"), array("f"))
+        postings = [(array("i"), array("f")) for _ in ids]
+        for doc_index, (terms, counts, sizes) in enumerate(per_doc):
+            tf: dict[int, float] = {}
+            start = 0
+            for spec, size, avg in zip(self.fields, sizes, average, strict=True):
+                end = start + size
+                norm = spec.weight / (1 - spec.b + spec.b * sum(counts[start:end]) / avg)
+                for term_id, count in zip(terms[start:end], counts[start:end], strict=True):
+                    tf[term_id] = tf.get(term_id, 0.0) + count * norm
+                start = end
+            for term_id, value in tf.items():
+                entry = postings[term_id]
                 entry[0].append(doc_index)
-                entry[1].append(self._idf[term] * _saturate(value))
-        self._postings = postings
+                entry[1].append(idf[term_id] * _saturate(value))
+        self._postings = dict(zip(ids, postings, strict=True))
 
     def query_terms(self, text: str) -> list[str]:
         return list(dict.fromkeys(self.analyzer.terms(text, query=True)))

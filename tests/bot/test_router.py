@@ -159,6 +159,37 @@ async def test_a_removed_organiser_is_refused_at_once(bot: TestBot) -> None:
     assert "Only organisers" in reply.text
 
 
+# ------------------------------------------------ commands that only read
+async def test_events_are_not_kept_waiting_by_a_long_write(bot: TestBot) -> None:
+    await bot.send(_slash(bot, "communities"))  # alice is known from now on
+    async with bot.runtime.database.session() as session:  # a slow write is under way
+        session.add(Community(slug="slow", name="Slow", description=""))
+        await session.flush()
+        async with asyncio.timeout(2):
+            listed = await bot.send(_slash(bot, "events"))
+            mine = await bot.send(_slash(bot, "my events"))
+        assert "No events" in listed.text
+        assert "You have no upcoming events" in mine.text
+
+
+async def test_a_repeated_delivery_of_a_read_is_answered_once(bot: TestBot) -> None:
+    await bot.say("help")  # alice is known from now on
+    incoming = bot.incoming("events", event_id="Ev-read-1")
+    first = await bot.runtime.dispatch(incoming)
+    second = await bot.runtime.dispatch(incoming)
+    assert first.reply is not None and "No events" in first.reply.text
+    assert second.duplicate and second.reply is None
+
+
+async def test_a_read_refused_for_bad_input_runs_again_when_retried(bot: TestBot) -> None:
+    await bot.say("help")
+    incoming = bot.incoming("event 999", event_id="Ev-read-2")
+    first = await bot.runtime.dispatch(incoming)
+    again = await bot.runtime.dispatch(incoming)
+    assert first.reply is not None and "no event #999" in first.reply.text
+    assert again.reply == first.reply and not again.duplicate
+
+
 async def test_a_handler_gets_only_the_network_settings(bot: TestBot) -> None:
     seen: list[Context] = []
 

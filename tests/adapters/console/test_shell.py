@@ -1,8 +1,13 @@
-"""The console behaves like a shell: forms print the command to type back, and quit/exit
-end the session.  Driven through the real ``copbot chat`` with piped input."""
+"""The console behaves like a shell: forms print the command to type back, and quit, exit
+and Ctrl-D (end of input) end the session.  Driven through the real ``copbot chat`` with
+piped input, and on a pseudo-terminal for the interactive prompt."""
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.bot.test_cli import replies, run
@@ -59,3 +64,55 @@ def test_quit_and_exit_end_a_piped_session(workdir: Path) -> None:
         assert result.returncode == 0, result.stderr
         [listing] = replies(result.stdout)
         assert "Analysis" in listing
+
+
+def test_end_of_input_without_quit_ends_a_piped_session_cleanly(workdir: Path) -> None:
+    result = run(["chat", "--user", "ana"], workdir, "communities\nmy events")  # no newline
+    assert result.returncode == 0, result.stderr
+    listing, mine = replies(result.stdout)
+    assert "Analysis" in listing and "events" in mine.lower()
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
+
+
+def _read_until(controller: int, wanted: bytes, seen: bytearray, timeout: float) -> bool:
+    import select
+    import time
+
+    deadline = time.monotonic() + timeout
+    while wanted not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([controller], [], [], left)[0]:
+            return False
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the child closed the terminal
+            return wanted in seen
+        if not chunk:
+            return wanted in seen
+        seen += chunk
+    return True
+
+
+def test_ctrl_d_at_the_prompt_ends_an_interactive_session(workdir: Path) -> None:
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COPBOT_")}
+    seen = bytearray()
+    with subprocess.Popen([sys.executable, "-m", "bot", "chat", "--user", "ana"], cwd=workdir,
+                          env=env, stdin=terminal, stdout=terminal, stderr=terminal) as child:
+        os.close(terminal)
+        try:
+            assert _read_until(controller, b"you> ", seen, 120), seen.decode(errors="replace")
+            os.write(controller, b"communities\n")
+            assert _read_until(controller, b"Analysis", seen, 60), seen.decode(errors="replace")
+            assert _read_until(controller, b"you> ", seen, 60)
+            os.write(controller, b"\x04")  # Ctrl-D on an empty line: end of input
+            code = child.wait(timeout=60)
+            _read_until(controller, b"\x00", seen, 1)  # whatever was printed on the way out
+        finally:
+            if child.poll() is None:
+                child.kill()
+            os.close(controller)
+    text = seen.decode("utf-8", "replace")
+    assert code == 0, text
+    assert "Traceback" not in text
+    assert text.count("you> ") == 2  # the session ended at the second prompt

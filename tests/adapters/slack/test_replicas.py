@@ -12,6 +12,7 @@ from sqlalchemy import make_url, select, update
 from adapters.slack.settings import SlackSettings
 from bot.app.platforms import create_transports
 from bot.clock import FixedClock
+from bot.delivery import Transports
 from bot.scheduler.policy import LEASE
 from bot.settings import Settings
 from storage.db import Database
@@ -142,13 +143,14 @@ async def test_the_database_cut_mid_fan_out_loses_nothing(
     slack = SlackSettings(_env_file=None, bot_token="xoxb-test-token",  # type: ignore[call-arg]
                           api_url=fake_slack.api_url)
     titles = [f"Seminar {n}" for n in range(8)]
+    transports = create_transports(platforms(slack=slack), database)
+    registry = Transports()  # to close the transports' HTTP sessions
     try:
         await subscribe(database, channel("C-analysts", workspace=TEAM), "reminders")
         for title in titles:  # one channel: its reminders go one after another
             await add_event(database, clock.now() + timedelta(hours=1), title=title,
                             created_at=clock.now())
-        posts = scheduler(database, settings, clock,
-                          *create_transports(platforms(slack=slack), database))
+        posts = scheduler(database, settings, clock, *transports)
         fan_out = asyncio.create_task(posts.tick())
         await fake_slack.wait_for("chat.postMessage", 3)
         await proxy.cut()  # mid-fan-out: some sent and recorded, some in hand, some not yet
@@ -162,6 +164,9 @@ async def test_the_database_cut_mid_fan_out_loses_nothing(
             if {row.status for row in rows} == {SENT}:
                 break
     finally:
+        for transport in transports:
+            registry.register(transport)
+        await registry.close()
         await proxy.cut()
         await database.dispose()
     assert len(rows) == len(titles) and {row.status for row in rows} == {SENT}

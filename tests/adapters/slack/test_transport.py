@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -25,8 +26,10 @@ def slack(**values: object) -> SlackSettings:
 
 
 @pytest.fixture
-def transport(slack_own_settings: SlackSettings) -> SlackTransport:
-    return SlackTransport(web_client(slack_own_settings))
+async def transport(slack_own_settings: SlackSettings) -> AsyncIterator[SlackTransport]:
+    transport = SlackTransport(web_client(slack_own_settings))
+    yield transport
+    await transport.close()
 
 
 def _dm(user: str = "U123") -> ChannelRef:
@@ -102,8 +105,10 @@ async def test_slack_outages_are_worth_retrying(transport: SlackTransport,
 
 async def test_an_unreachable_slack_is_a_delivery_error() -> None:
     settings = slack(bot_token="xoxb-test-token", api_url="http://127.0.0.1:9/api")
+    transport = SlackTransport(web_client(settings))
     with pytest.raises(DeliveryError) as raised:
-        await SlackTransport(web_client(settings)).send(_dm(), Reply(text="hi"))
+        await transport.send(_dm(), Reply(text="hi"))
+    await transport.close()
     assert not raised.value.permanent
 
 

@@ -102,3 +102,4 @@ async def running(runtime: Runtime, fake_teams: FakeBotFramework) -> AsyncIterat
     finally:
         await runner.cleanup()
         await runtime.notices.stop()
+        await runtime.transports.close()

@@ -119,6 +119,7 @@ async def dev_copbot(fake_teams: FakeBotFramework, settings: Settings, database:
     finally:
         await runner.cleanup()
         await runtime.notices.stop()
+        await runtime.transports.close()
 
 
 async def test_dev_mode_needs_no_token_from_this_machine(dev_copbot: Copbot) -> None:

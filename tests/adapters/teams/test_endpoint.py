@@ -216,6 +216,7 @@ async def test_a_database_outage_gets_a_clear_answer(postgres_server_url: str,
     finally:
         await runner.cleanup()
         await runtime.notices.stop()
+        await runtime.transports.close()
         await proxy.cut()
         await database.dispose()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.teams import create_transport
-from bot.delivery import DeliveryError
+from bot.delivery import DeliveryError, Transports
 from bot.types import ChannelRef, Person, Reply
 from tests.adapters.teams.conftest import ALICE_AAD, ALICE_CHAT, AS_OLIVE, OLIVE, Copbot
 from tests.adapters.teams.fake_connector import APP_ID, STATIC_TOKEN, TENANT
@@ -140,7 +140,12 @@ async def test_a_posting_only_process_uses_the_same_references(copbot: Copbot) -
     await copbot.send("team_install.json")
     transport = create_transport(copbot.runtime.platforms.teams, copbot.runtime.database)
     assert transport is not None and transport.platform == "teams"
-    await transport.send(CHANNEL_REF, Reply(text="Weekly digest"))
+    transports = Transports()  # closes the transport's HTTP session
+    transports.register(transport)
+    try:
+        await transport.send(CHANNEL_REF, Reply(text="Weekly digest"))
+    finally:
+        await transports.close()
     (post,) = copbot.teams.posts
     assert post.text == "Weekly digest"
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import timedelta
+
+import pytest
 
 from adapters.slack.settings import SlackSettings
 from bot.app.platforms import PlatformSettings, create_transports
@@ -42,11 +45,21 @@ SLACK_CHANNELS = [channel("C0001", workspace="T0001"), channel("C0002", workspac
                   channel("C0003", workspace="T0001")]
 
 
+@pytest.fixture
+async def opened() -> AsyncIterator[list[Transports]]:
+    """Transports made by a test, closed after it (they keep HTTP sessions open)."""
+    made: list[Transports] = []
+    yield made
+    for transports in made:
+        await transports.close()
+
+
 def _posts(database: Database, settings: Settings, platform_settings: PlatformSettings,
-           clock: FixedClock) -> ScheduledPosts:
+           clock: FixedClock, opened: list[Transports]) -> ScheduledPosts:
     transports = Transports()
     for transport in create_transports(platform_settings, database):
         transports.register(transport)
+    opened.append(transports)
     time = FakeTime()  # pacing is tested elsewhere; here nothing waits
     return ScheduledPosts(database, transports, settings, clock,
                           pacer=ChannelPacer(monotonic=time.monotonic, sleep=time.sleep,
@@ -55,11 +68,13 @@ def _posts(database: Database, settings: Settings, platform_settings: PlatformSe
 
 
 async def _three_replicas_tick(database_url: str, settings: Settings,
-                               platform_settings: PlatformSettings, clock: FixedClock) -> None:
+                               platform_settings: PlatformSettings, clock: FixedClock,
+                               opened: list[Transports]) -> None:
     replicas = [Database(database_url) for _ in range(3)]
     try:
         for _ in range(2):
-            await asyncio.gather(*(_posts(replica, settings, platform_settings, clock).tick()
+            await asyncio.gather(*(_posts(replica, settings, platform_settings, clock,
+                                          opened).tick()
                                    for replica in replicas))
             clock.advance(timedelta(seconds=30))
     finally:
@@ -74,7 +89,7 @@ def _slack_settings(fake: FakeSlack) -> PlatformSettings:
 
 async def test_slack_three_schedulers_post_each_reminder_once(
         database: Database, database_url: str, settings: Settings, clock: FixedClock,
-        fake_slack: FakeSlack) -> None:  # noqa: F811
+        fake_slack: FakeSlack, opened: list[Transports]) -> None:  # noqa: F811
     for target in SLACK_CHANNELS:
         await subscribe(database, target, "reminders")
     soon = await add_event(database, clock.now() + timedelta(hours=1), title="SPC in practice",
@@ -82,7 +97,8 @@ async def test_slack_three_schedulers_post_each_reminder_once(
     tomorrow = await add_event(database, clock.now() + timedelta(days=1), title="Intro to R",
                                created_at=clock.now())
     await register(database, tomorrow, "U0ALICE", at=clock.now(), workspace="T0001")
-    await _three_replicas_tick(database_url, settings, _slack_settings(fake_slack), clock)
+    await _three_replicas_tick(database_url, settings, _slack_settings(fake_slack), clock,
+                               opened)
 
     posts = fake_slack.calls_to("chat.postMessage", ok_only=True)
     seen = Counter((post.params["channel"], post.text) for post in posts)
@@ -99,11 +115,11 @@ async def test_slack_three_schedulers_post_each_reminder_once(
 
 async def test_slack_rate_limit_with_a_long_retry_after_then_success_posts_once(
         database: Database, settings: Settings, clock: FixedClock,
-        fake_slack: FakeSlack) -> None:  # noqa: F811
+        fake_slack: FakeSlack, opened: list[Transports]) -> None:  # noqa: F811
     await subscribe(database, SLACK_CHANNELS[0], "reminders")
     await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
     fake_slack.rate_limit("chat.postMessage", retry_after=90, times=1)
-    posts = _posts(database, settings, _slack_settings(fake_slack), clock)
+    posts = _posts(database, settings, _slack_settings(fake_slack), clock, opened)
     report = await posts.tick()
     assert [r.outcome for r in report.results] == ["retry"]
     clock.advance(timedelta(seconds=80))
@@ -121,14 +137,15 @@ async def _install_in_team(copbot: Copbot) -> int:  # noqa: F811
 
 
 async def test_teams_three_schedulers_post_each_reminder_once(
-        copbot: Copbot, database_url: str, clock: FixedClock) -> None:  # noqa: F811
+        copbot: Copbot, database_url: str, clock: FixedClock,  # noqa: F811
+        opened: list[Transports]) -> None:
     welcome = await _install_in_team(copbot)
     database = copbot.runtime.database
     await subscribe(database, ChannelRef("teams", TENANT, TEAM), "reminders")
     event = await add_event(database, clock.now() + timedelta(hours=1), title="SPC in practice",
                             created_at=clock.now())
     await _three_replicas_tick(database_url, copbot.runtime.settings, copbot.runtime.platforms,
-                               clock)
+                               clock, opened)
     posts = copbot.teams.posts[welcome:]
     assert len(posts) == 1
     [post] = posts
@@ -137,13 +154,13 @@ async def test_teams_three_schedulers_post_each_reminder_once(
 
 
 async def test_teams_429_then_success_posts_once(
-        copbot: Copbot, clock: FixedClock) -> None:  # noqa: F811
+        copbot: Copbot, clock: FixedClock, opened: list[Transports]) -> None:  # noqa: F811
     welcome = await _install_in_team(copbot)
     database = copbot.runtime.database
     await subscribe(database, ChannelRef("teams", TENANT, TEAM), "reminders")
     await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
     copbot.teams.fail_next(429, "TooManyRequests", retry_after="90")
-    posts = _posts(database, copbot.runtime.settings, copbot.runtime.platforms, clock)
+    posts = _posts(database, copbot.runtime.settings, copbot.runtime.platforms, clock, opened)
     report = await posts.tick()
     assert [r.outcome for r in report.results] == ["retry"]
     clock.advance(timedelta(seconds=91))
@@ -157,7 +174,7 @@ async def test_teams_429_then_success_posts_once(
 
 
 async def test_teams_an_organiser_subscribes_a_channel_by_mention_and_it_gets_reminders(
-        copbot: Copbot, clock: FixedClock) -> None:  # noqa: F811
+        copbot: Copbot, clock: FixedClock, opened: list[Transports]) -> None:  # noqa: F811
     seminars = "19:seminars-4f1e@thread.tacv2"
     answer = await copbot.send("channel_mention.json", text="<at>copbot</at> subscribe reminders\n",
                                **{"from": OLIVE})
@@ -167,7 +184,8 @@ async def test_teams_an_organiser_subscribes_a_channel_by_mention_and_it_gets_re
     before = len(copbot.teams.posts)
     database = copbot.runtime.database
     await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
-    await _posts(database, copbot.runtime.settings, copbot.runtime.platforms, clock).tick()
+    await _posts(database, copbot.runtime.settings, copbot.runtime.platforms, clock,
+                 opened).tick()
     [post] = copbot.teams.posts[before:]
     assert post.path.endswith("/teams/v3/conversations")  # a new thread in the channel
     assert post.body["channelData"]["channel"]["id"] == seminars
