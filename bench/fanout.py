@@ -161,7 +161,7 @@ async def _populate(database: Any, plan: Plan, now: datetime) -> None:
 
 
 # ---------------------------------------------------------------------------- the runs
-async def _baseline(settings: Any, plan: Plan) -> float:
+async def _baseline(settings: Any, platforms: Any, plan: Plan) -> float:
     """The same posts, paced per channel, straight through the transport."""
     from bot.app.platforms import create_transports
     from bot.delivery import Transports
@@ -170,7 +170,7 @@ async def _baseline(settings: Any, plan: Plan) -> float:
 
     database = Database(settings.database_url)
     transports = Transports()
-    [transport] = create_transports(settings, database)
+    [transport] = create_transports(platforms, database)
     transports.register(transport)
     posts = asyncio.Semaphore(64)
 
@@ -192,7 +192,19 @@ async def _baseline(settings: Any, plan: Plan) -> float:
     return elapsed
 
 
-async def _copbot(settings: Any, plan: Plan, now: datetime) -> tuple[float, float, Any]:
+def _platforms(api_url: str) -> Any:
+    """Slack pointed at the fake, Teams off."""
+    from adapters.slack.settings import SlackSettings
+    from adapters.teams.settings import TeamsSettings
+    from bot.app.platforms import PlatformSettings
+
+    slack = SlackSettings(_env_file=None, bot_token="xoxb-bench",  # type: ignore[call-arg]
+                          api_url=api_url)
+    return PlatformSettings(slack=slack, teams=TeamsSettings(_env_file=None))  # type: ignore[call-arg]
+
+
+async def _copbot(settings: Any, platforms: Any, plan: Plan,
+                  now: datetime) -> tuple[float, float, Any]:
     from bot.app.platforms import create_transports
     from bot.clock import FixedClock
     from bot.delivery import Transports
@@ -203,7 +215,7 @@ async def _copbot(settings: Any, plan: Plan, now: datetime) -> tuple[float, floa
     await database.upgrade()
     await _populate(database, plan, now)
     transports = Transports()
-    for transport in create_transports(settings, database):
+    for transport in create_transports(platforms, database):
         transports.register(transport)
     posts = ScheduledPosts(database, transports, settings, FixedClock(now))
     started, cpu = time.perf_counter(), time.process_time()
@@ -238,8 +250,8 @@ async def run(args: argparse.Namespace) -> int:
         fake_url = f"http://127.0.0.1:{port}"
         with tempfile.TemporaryDirectory() as tmp:
             url = args.database_url or f"sqlite+aiosqlite:///{tmp}/fanout.db"
-            settings = Settings(_env_file=None, database_url=url,  # type: ignore[call-arg]
-                                slack_bot_token="xoxb-bench", slack_api_url=f"{fake_url}/api/")
+            settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+            platforms = _platforms(f"{fake_url}/api/")
             print(f"{plan.channels} channels, {plan.events} events in {plan.communities} "
                   f"communities: {plan.posts} reminders, up to {plan.per_channel} per channel; "
                   f"fake Slack allows 1 message/s per channel; database "
@@ -247,11 +259,11 @@ async def run(args: argparse.Namespace) -> int:
             baseline = 0.0
             base_stats = {"ok": 0, "rate_limited": 0, "duplicates": 0}
             if not args.copbot_only:
-                baseline = await _baseline(settings, plan)
+                baseline = await _baseline(settings, platforms, plan)
                 base_stats = await _fake_stats(fake_url)
                 await _fake_stats(fake_url, reset=True)
             now = datetime.now(UTC).replace(microsecond=0)
-            elapsed, planning, (_, results) = await _copbot(settings, plan, now)
+            elapsed, planning, (_, results) = await _copbot(settings, platforms, plan, now)
             stats = await _fake_stats(fake_url)
         if baseline:
             print(_row("baseline", baseline, base_stats, plan))

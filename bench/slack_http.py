@@ -96,16 +96,25 @@ async def _floor_app(api_url: str) -> web.Application:
 
 
 async def _copbot_app(api_url: str, database_url: str) -> web.Application:
+    from adapters.teams.settings import TeamsSettings
+    from bot.app.platforms import PlatformSettings
     from bot.app.runtime import Runtime
     from bot.app.server import create_app
     from bot.settings import Settings
 
-    settings = Settings(_env_file=None, database_url=database_url,  # type: ignore[call-arg]
-                        slack_bot_token="xoxb-bench", slack_signing_secret=SECRET,
-                        slack_api_url=api_url, slack_command=COMMAND)
-    runtime = Runtime(settings)
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    platforms = PlatformSettings(slack=_slack_settings(api_url),
+                                 teams=TeamsSettings(_env_file=None))  # type: ignore[call-arg]
+    runtime = Runtime(settings, platforms=platforms)
     await runtime.start()
     return await create_app(runtime)
+
+
+def _slack_settings(api_url: str) -> Any:
+    from adapters.slack.settings import SlackSettings
+
+    return SlackSettings(_env_file=None, bot_token="xoxb-bench",  # type: ignore[call-arg]
+                         signing_secret=SECRET, api_url=api_url, command=COMMAND)
 
 
 async def _adapter_only_app(api_url: str) -> web.Application:
@@ -118,9 +127,7 @@ async def _adapter_only_app(api_url: str) -> web.Application:
     from bot.types import Incoming, Outcome, Reply
     from storage.db import Database
 
-    settings = Settings(_env_file=None, slack_bot_token="xoxb-bench",  # type: ignore[call-arg]
-                        slack_signing_secret=SECRET, slack_api_url=api_url,
-                        slack_command=COMMAND)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
 
     async def dispatch(incoming: Incoming) -> Outcome:
         return Outcome(Reply(text=f"ok: {incoming.text}"))
@@ -129,7 +136,7 @@ async def _adapter_only_app(api_url: str) -> web.Application:
                        settings=settings, database=Database("sqlite+aiosqlite:///:memory:"),
                        clock=SystemClock())
     app = web.Application()
-    await adapters.slack.mount(app, host)
+    await adapters.slack.mount(app, host, _slack_settings(api_url))
     return app
 
 

@@ -121,16 +121,22 @@ async def _floor_app(fake_url: str) -> web.Application:
 
 
 async def _copbot_app(fake_url: str, database_url: str) -> web.Application:
+    from adapters.slack.settings import SlackSettings
+    from adapters.teams.settings import TeamsSettings
+    from bot.app.platforms import PlatformSettings
     from bot.app.runtime import Runtime
     from bot.app.server import create_app
     from bot.settings import Settings
 
-    settings = Settings(
-        _env_file=None, database_url=database_url,  # type: ignore[call-arg]
-        teams_app_id=APP_ID, teams_app_password=APP_PASSWORD,
-        teams_openid_metadata_url=f"{fake_url}/openid", teams_token_url=f"{fake_url}/token",
-        teams_trusted_service_urls=f"{fake_url}/teams/")
-    runtime = Runtime(settings)
+    settings = Settings(_env_file=None, database_url=database_url)  # type: ignore[call-arg]
+    teams = TeamsSettings(
+        _env_file=None, app_id=APP_ID,  # type: ignore[call-arg]
+        app_password=APP_PASSWORD,  # type: ignore[arg-type]
+        openid_metadata_url=f"{fake_url}/openid", token_url=f"{fake_url}/token",
+        trusted_service_urls=f"{fake_url}/teams/")
+    platforms = PlatformSettings(slack=SlackSettings(_env_file=None),  # type: ignore[call-arg]
+                                 teams=teams)
+    runtime = Runtime(settings, platforms=platforms)
     await runtime.start()
     return await create_app(runtime)
 

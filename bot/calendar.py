@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.services.communities import slugify
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.models import Community
 from storage.models.events import EVENT_CANCELLED, Event
 
@@ -28,14 +28,14 @@ REMINDER = timedelta(minutes=15)
 REFRESH = timedelta(hours=1)
 
 
-def uid_domain(settings: Settings) -> str:
+def uid_domain(settings: NetworkSettings) -> str:
     """The right-hand side of event UIDs: the public host if there is one, else a name made
     from the network's (stable as long as the settings are)."""
     host = urlsplit(settings.public_url).hostname if settings.public_url else None
     return host or f"{slugify(settings.network_name) or 'network'}.copbot"
 
 
-def event_uid(event: Event, settings: Settings) -> str:
+def event_uid(event: Event, settings: NetworkSettings) -> str:
     return f"event-{event.id}@{uid_domain(settings)}"
 
 
@@ -52,7 +52,7 @@ def filename(event: Event) -> str:
     return f"event-{event.id}.ics"
 
 
-def build_calendar(events: Sequence[Event], settings: Settings, *, name: str,
+def build_calendar(events: Sequence[Event], settings: NetworkSettings, *, name: str,
                    include_links: bool,
                    communities: Mapping[int, Community] | None = None,
                    refresh: bool = False, links_for: Collection[int] = ()) -> bytes:
@@ -83,7 +83,7 @@ def build_calendar(events: Sequence[Event], settings: Settings, *, name: str,
     return bytes(calendar.to_ical())
 
 
-def _vevent(event: Event, settings: Settings, include_links: bool,
+def _vevent(event: Event, settings: NetworkSettings, include_links: bool,
             community: Community | None) -> icalendar.Event:
     import icalendar
 

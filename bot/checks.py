@@ -34,13 +34,13 @@ class CheckResult:
         return f"{self.status.upper():<4}  {self.name}: {self.detail}"
 
 
-# An adapter's online check: None when that platform is not configured.
-PlatformCheck = Callable[[Settings], Awaitable[CheckResult | None]]
-# An adapter's offline rules: raises SettingsError, no I/O.
-SettingsCheck = Callable[[Settings], None]
+# An adapter's online check, bound to its own settings: None when it is not configured.
+PlatformCheck = Callable[[], Awaitable[CheckResult | None]]
+# An adapter's offline checks, bound to its own settings: its files and its rules, no I/O.
+SettingsCheck = Callable[[], list[CheckResult]]
 
 
-def _file_problem(variable: str, value: str, what: str) -> str | None:
+def file_problem(variable: str, value: str, what: str) -> str | None:
     path = Path(value)
     if not path.is_file():
         return (f"{variable}={value}: no such file; create it or point {variable} at "
@@ -57,7 +57,7 @@ def check_files(settings: Settings) -> list[CheckResult]:
     """Every file a setting names exists, can be read and (where we can tell) is valid."""
     results: list[CheckResult] = []
     if settings.synonyms_file:
-        problem = _file_problem("COPBOT_SYNONYMS_FILE", settings.synonyms_file,
+        problem = file_problem("COPBOT_SYNONYMS_FILE", settings.synonyms_file,
                                 "your synonyms YAML file (or unset it)")
         if problem is None:
             from storage.search.synonyms import SynonymsError, read_groups
@@ -71,12 +71,6 @@ def check_files(settings: Settings) -> list[CheckResult]:
                                            f"{settings.synonyms_file} ({len(groups)} groups)"))
         if problem is not None:
             results.append(CheckResult("COPBOT_SYNONYMS_FILE", "fail", problem))
-    if settings.teams_certificate_path:
-        problem = _file_problem("COPBOT_TEAMS_CERTIFICATE_PATH", settings.teams_certificate_path,
-                                "the app's PFX certificate (or use COPBOT_TEAMS_APP_PASSWORD)")
-        results.append(CheckResult("COPBOT_TEAMS_CERTIFICATE_PATH", "fail", problem) if problem
-                       else CheckResult("COPBOT_TEAMS_CERTIFICATE_PATH", "ok",
-                                        settings.teams_certificate_path))
     sqlite = settings.sqlite_path
     if sqlite is not None and str(sqlite) not in ("", ":memory:"):
         folder = sqlite.parent
@@ -87,24 +81,21 @@ def check_files(settings: Settings) -> list[CheckResult]:
     return results
 
 
-def check_platform_settings(settings: Settings,
-                            platforms: Sequence[tuple[str, SettingsCheck]]) -> list[CheckResult]:
-    """Each adapter's offline rules (e.g. a Slack bot token needs a signing secret)."""
-    results = []
-    for name, check in platforms:
-        try:
-            check(settings)
-        except SettingsError as exc:
-            results.append(CheckResult(name, "fail", str(exc)))
-    return results
+def rule_results(name: str, rule: Callable[[], None]) -> list[CheckResult]:
+    """An adapter's offline rules (e.g. a Slack bot token needs a signing secret) as
+    results: a failure when ``rule`` raises :class:`SettingsError`, nothing otherwise."""
+    try:
+        rule()
+    except SettingsError as exc:
+        return [CheckResult(name, "fail", str(exc))]
+    return []
 
 
-def offline_checks(settings: Settings,
-                   platforms: Sequence[tuple[str, SettingsCheck]]) -> list[CheckResult]:
-    return check_files(settings) + check_platform_settings(settings, platforms)
+def offline_checks(settings: Settings, platforms: Sequence[SettingsCheck]) -> list[CheckResult]:
+    return check_files(settings) + [result for check in platforms for result in check()]
 
 
-def require_offline(settings: Settings, platforms: Sequence[tuple[str, SettingsCheck]]) -> None:
+def require_offline(settings: Settings, platforms: Sequence[SettingsCheck]) -> None:
     """Raise :class:`SettingsError` with one line per failed offline check."""
     failures = [result.detail for result in offline_checks(settings, platforms)
                 if result.status == "fail"]
@@ -135,7 +126,7 @@ async def online_checks(settings: Settings,
     for name, check in platforms:
         try:
             async with asyncio.timeout(CHECK_TIMEOUT):
-                result = await check(settings)
+                result = await check()
         except TimeoutError:
             result = CheckResult(name, "fail", f"no answer within {CHECK_TIMEOUT:.0f} s")
         results.append(result or CheckResult(name, "skip", "not configured"))

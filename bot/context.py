@@ -4,12 +4,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.settings import Settings
+from bot.settings import Settings, community_seeds
 from bot.types import ChannelRef, Incoming, Notification, Person, Reply
+
+
+@dataclass(frozen=True)
+class HandlerSettings:
+    """The settings a handler may read (a :class:`bot.settings.NetworkSettings`): the
+    network's name and time zone, its organisers and communities, the public address, the
+    events window and the knowledge settings — never platform secrets, the database address
+    or the scheduler's settings."""
+
+    network_name: str
+    bot_name: str
+    timezone: str
+    organisers: tuple[str, ...]
+    communities: tuple[str, ...]
+    public_url: str
+    events_window_days: int
+    answer_precision: float
+    synonyms_file: str
+    search_engine: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> HandlerSettings:
+        return cls(network_name=settings.network_name, bot_name=settings.bot_name,
+                   timezone=settings.timezone, organisers=tuple(settings.organisers),
+                   communities=tuple(settings.communities), public_url=settings.public_url,
+                   events_window_days=settings.events_window_days,
+                   answer_precision=settings.answer_precision,
+                   synonyms_file=settings.synonyms_file, search_engine=settings.search_engine)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def community_seeds(self) -> list[tuple[str, str]]:
+        return community_seeds(self.communities)
 
 
 @dataclass
@@ -25,7 +61,7 @@ class Context:
 
     incoming: Incoming
     unit_of_work: AsyncSession | None
-    settings: Settings
+    settings: HandlerSettings
     clock: Clock
     is_organiser: bool
     person_id: int

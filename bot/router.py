@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.commands import Args, CommandRegistry, FreeText, ParsedCommand, Unknown
-from bot.context import Context
+from bot.context import Context, HandlerSettings
 from bot.errors import InvalidFields, NotAllowed, UsageError, UserError
 from bot.notices import new_origin, queue_notices
 from bot.settings import Settings
@@ -208,7 +208,9 @@ class Router:
 
     def _context(self, incoming: Incoming, session: AsyncSession | None, is_organiser: bool,
                  person_id: int) -> Context:
-        return Context(incoming=incoming, unit_of_work=session, settings=self.settings,
+        # Built per message (a few attributes copied), so the handler sees only these.
+        return Context(incoming=incoming, unit_of_work=session,
+                       settings=HandlerSettings.of(self.settings),
                        clock=self.clock, is_organiser=is_organiser, person_id=person_id)
 
     async def _handle(self, session: AsyncSession, incoming: Incoming,

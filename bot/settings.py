@@ -1,14 +1,17 @@
 """Settings from ``COPBOT_*`` environment variables and an optional ``.env`` file.
 
-Nothing about one network is hard-wired: its name, communities, time zone and platform
-credentials are all here.  Bad values fail at start with a message naming the variable.
+Nothing about one network is hard-wired: its name, communities and time zone are all here.
+Each platform's credentials live in its adapter's own settings class
+(:mod:`adapters.slack.settings`, :mod:`adapters.teams.settings`), read the same way with
+:func:`load`.  Bad values fail at start with a message naming the variable.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -17,12 +20,47 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///copbot.db"
 
 CommaList = Annotated[list[str], NoDecode]
+AnySettings = TypeVar("AnySettings", bound=BaseSettings)
 
 
-def _split(value: object) -> object:
+def split_commas(value: object) -> object:
+    """``"a, b,,c"`` → ``["a", "b", "c"]``: a :data:`CommaList` setting's before-validator."""
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
+
+
+def web_address(value: str) -> str:
+    """An empty value or a full http(s) address: a URL setting's validator."""
+    if value and not value.startswith(("https://", "http://")):
+        raise ValueError("use a full web address starting https://")
+    return value
+
+
+class NetworkSettings(Protocol):
+    """The settings handlers, and the services they call, read: the network's own, nothing
+    about platforms, storage, serving or scheduling.  :class:`Settings` has all of them; a
+    handler is given only these (:class:`bot.context.HandlerSettings`)."""
+
+    @property
+    def network_name(self) -> str: ...
+    @property
+    def bot_name(self) -> str: ...
+    @property
+    def zone(self) -> ZoneInfo: ...
+    @property
+    def organisers(self) -> Sequence[str]: ...
+    @property
+    def public_url(self) -> str: ...
+    @property
+    def events_window_days(self) -> int: ...
+    @property
+    def answer_precision(self) -> float: ...
+    @property
+    def synonyms_file(self) -> str: ...
+    @property
+    def search_engine(self) -> str: ...
+    def community_seeds(self) -> list[tuple[str, str]]: ...
 
 
 class Settings(BaseSettings):
@@ -49,34 +87,6 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     port: int | None = Field(default=None, ge=0, le=65535)  # falls back to $PORT, then 3978
     public_url: str = ""  # e.g. https://copbot.example.nhs.uk, for links to /calendar.ics
-
-    # Slack
-    slack_bot_token: str = ""
-    slack_signing_secret: str = ""
-    slack_app_token: str = ""
-    slack_api_url: str = "https://slack.com/api/"
-    slack_command: str = "/copbot"
-    # Workspace (team) ids served, e.g. "T0123,T0456"; empty: any workspace.
-    slack_allowed_teams: CommaList = Field(default_factory=list)
-
-    # Microsoft Teams
-    teams_app_id: str = ""
-    teams_app_password: str = ""
-    teams_certificate_path: str = ""
-    teams_certificate_thumbprint: str = ""
-    teams_tenant_id: str = ""
-    teams_app_type: Literal["SingleTenant", "MultiTenant"] = "MultiTenant"
-    # No app id + dev mode: /api/messages without auth, loopback clients only.
-    teams_dev_mode: bool = False
-    # Overrides for tests and sovereign clouds (defaults: the public Bot Framework).
-    teams_openid_metadata_url: str = (
-        "https://login.botframework.com/v1/.well-known/openidconfiguration")
-    teams_token_url: str = ""  # a client-credentials endpoint used instead of MSAL
-    teams_trusted_service_urls: str = ""  # extra serviceUrl prefixes, comma separated
-    # Entra ID metadata for a single-tenant app's own tokens (default: the public cloud's).
-    teams_tenant_openid_metadata_url: str = ""
-    # Tenant ids served; empty: the app's own tenant (SingleTenant) or any (MultiTenant).
-    teams_allowed_tenants: CommaList = Field(default_factory=list)
 
     # Events
     events_window_days: int = Field(default=60, ge=1)
@@ -110,11 +120,10 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
 
     @field_validator("communities", "organisers", "channel_reminder_offsets",
-                     "personal_reminder_offsets", "slack_allowed_teams",
-                     "teams_allowed_tenants", mode="before")
+                     "personal_reminder_offsets", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
-        return _split(value)
+        return split_commas(value)
 
     @field_validator("timezone")
     @classmethod
@@ -156,13 +165,10 @@ class Settings(BaseSettings):
             raise ValueError("use a 24-hour time of day such as 09:00") from exc
         return value.strip()
 
-    @field_validator("public_url", "slack_api_url", "teams_openid_metadata_url",
-                     "teams_token_url")
+    @field_validator("public_url")
     @classmethod
     def _valid_web_address(cls, value: str) -> str:
-        if value and not value.startswith(("https://", "http://")):
-            raise ValueError("use a full web address starting https://")
-        return value
+        return web_address(value)
 
     @field_validator("database_url")
     @classmethod
@@ -176,11 +182,7 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     def community_seeds(self) -> list[tuple[str, str]]:
-        seeds = []
-        for item in self.communities:
-            slug, _, name = item.partition(":")
-            seeds.append((slug.strip().lower(), (name or slug).strip()))
-        return seeds
+        return community_seeds(self.communities)
 
     def listen_port(self, environ_port: str | None) -> int:
         if self.port is not None:
@@ -193,6 +195,15 @@ class Settings(BaseSettings):
         if self.database_url.startswith(prefix):
             return Path(self.database_url[len(prefix):])
         return None
+
+
+def community_seeds(communities: Sequence[str]) -> list[tuple[str, str]]:
+    """``"phm:Population health"`` → ``("phm", "Population health")``, one per community."""
+    seeds = []
+    for item in communities:
+        slug, _, name = item.partition(":")
+        seeds.append((slug.strip().lower(), (name or slug).strip()))
+    return seeds
 
 
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -227,17 +238,24 @@ class SettingsError(Exception):
     pass
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read settings, turning validation errors into one readable message."""
+def load(model: type[AnySettings], **overrides: object) -> AnySettings:
+    """Read one settings class, turning validation errors into one readable message."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return model(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        raise SettingsError("\n".join(_describe(error) for error in exc.errors())) from None
+        prefix = str(model.model_config.get("env_prefix", ""))
+        raise SettingsError("\n".join(_describe(error, prefix)
+                                      for error in exc.errors())) from None
 
 
-def _describe(error: Any) -> str:
+def load_settings(**overrides: object) -> Settings:
+    """Read the core settings, turning validation errors into one readable message."""
+    return load(Settings, **overrides)
+
+
+def _describe(error: Any, prefix: str) -> str:
     """``COPBOT_DIGEST_TIME=9am: use a 24-hour time of day such as 09:00`` — one line."""
-    name = "COPBOT_" + str(error["loc"][0]).upper() if error["loc"] else "settings"
+    name = prefix + str(error["loc"][0]).upper() if error["loc"] else "settings"
     message = str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
     shown = f"={value}" if isinstance(value, str | int | float) else ""

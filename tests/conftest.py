@@ -20,6 +20,9 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.settings import SlackSettings
+from adapters.teams.settings import TeamsSettings
+from bot.app.platforms import PlatformSettings
 from bot.clock import FixedClock
 from bot.settings import Settings
 from storage.db import Database
@@ -180,6 +183,14 @@ def settings(database_url: str) -> Settings:
         organisers=["console::olive"],
         _env_file=None,  # type: ignore[call-arg]
     )
+
+
+def platforms(*, slack: SlackSettings | None = None,
+              teams: TeamsSettings | None = None) -> PlatformSettings:
+    """Platform settings for a test: the ones given, the others empty (no .env read)."""
+    return PlatformSettings(
+        slack=slack or SlackSettings(_env_file=None),  # type: ignore[call-arg]
+        teams=teams or TeamsSettings(_env_file=None))  # type: ignore[call-arg]
 
 
 @pytest.fixture

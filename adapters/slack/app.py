@@ -25,11 +25,11 @@ from adapters.slack.client import CALL_ERRORS, TIMEOUT, error_code, web_client
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.modal import CALLBACK_ID
 from adapters.slack.names import DisplayNames
+from adapters.slack.settings import SlackSettings
 from adapters.slack.tasks import BackgroundTasks
 from adapters.slack.transport import SlackTransport
 from adapters.slack.verify import RefusedRequest, SlackRequestCheck
 from bot.host import AdapterHost
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +39,17 @@ SOCKET_RETRY_MAX = 60.0
 
 
 class SlackApp:
-    def __init__(self, host: AdapterHost) -> None:
-        self.settings = host.settings
-        self.client = web_client(host.settings)
+    def __init__(self, host: AdapterHost, settings: SlackSettings) -> None:
+        self.settings = settings
+        self.client = web_client(settings)
         self.transport = SlackTransport(self.client)
         self.tasks = BackgroundTasks()
         self.listeners = SlackListeners(host, self.transport, DisplayNames(self.client),
-                                        self.tasks)
-        self.bolt = bolt_app(host.settings, self.listeners)
+                                        self.tasks, allowed_teams=settings.allowed_teams)
+        self.bolt = bolt_app(settings, self.listeners)
         # Only HTTP mode has a signing secret (and the route that uses it); Socket Mode
         # requests come over a connection the app token opened.
-        secret = host.settings.slack_signing_secret
+        secret = settings.signing_secret.get_secret_value()
         self.check = SlackRequestCheck(secret) if secret else None
         self._socket: AsyncSocketModeHandler | None = None
         self._socket_task: asyncio.Task[None] | None = None
@@ -79,7 +79,7 @@ class SlackApp:
     async def start(self, app: web.Application) -> None:
         self.client.session = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=TIMEOUT))
-        if self.settings.slack_app_token:
+        if self.settings.app_token.get_secret_value():
             self._socket_task = asyncio.create_task(self._connect_socket_mode())
 
     async def stop(self, app: web.Application) -> None:
@@ -97,7 +97,8 @@ class SlackApp:
         slack_sdk reconnects by itself."""
         delay = 1.0
         while True:
-            handler = AsyncSocketModeHandler(self.bolt, app_token=self.settings.slack_app_token)
+            handler = AsyncSocketModeHandler(self.bolt,
+                                             app_token=self.settings.app_token.get_secret_value())
             try:
                 await handler.connect_async()  # type: ignore[no-untyped-call]
             except CALL_ERRORS as exc:
@@ -112,11 +113,11 @@ class SlackApp:
             return
 
 
-def bolt_app(settings: Settings, listeners: SlackListeners) -> AsyncApp:
+def bolt_app(settings: SlackSettings, listeners: SlackListeners) -> AsyncApp:
     """The Bolt app with copbot's listeners.  ``process_before_response`` makes Bolt send
     whatever a listener acknowledged as soon as the listener returns, instead of polling
     for it every 10 ms; listeners hand slow work to background tasks themselves."""
-    secret = settings.slack_signing_secret
+    secret = settings.signing_secret.get_secret_value()
     app = AsyncApp(
         name="copbot",
         client=listeners.client,
@@ -127,7 +128,7 @@ def bolt_app(settings: Settings, listeners: SlackListeners) -> AsyncApp:
         process_before_response=True,
         logger=logging.getLogger("adapters.slack.bolt"),
     )
-    app.command(settings.slack_command)(listeners.on_command)
+    app.command(settings.command)(listeners.on_command)
     app.event("app_mention")(listeners.on_event)
     app.event("message")(listeners.on_event)
     app.block_action(re.compile(".*"))(listeners.on_action)

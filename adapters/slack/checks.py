@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from adapters.slack import check_settings
+from adapters.slack.settings import SlackSettings
 from bot.checks import CheckResult
-from bot.settings import Settings
 
 NAME = "slack"
 
 __all__ = ["NAME", "check", "check_settings"]
 
 
-async def check(settings: Settings) -> CheckResult | None:
+async def check(settings: SlackSettings) -> CheckResult | None:
     """``auth.test`` with the bot token; None when Slack is not configured."""
-    if not settings.slack_bot_token:
+    if not settings.configured:
         return None
     from adapters.slack.client import CALL_ERRORS, error_code, web_client
 

@@ -23,8 +23,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.settings import SlackSettings
 from bot.delivery import DeliveryError
-from bot.settings import Settings
 
 # Longest Retry-After we wait for inside one call; longer ones go back to the caller.
 MAX_RETRY_WAIT = 5.0
@@ -60,12 +60,12 @@ def api_base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def web_client(settings: Settings, *, token: str | None = None) -> AsyncWebClient:
+def web_client(settings: SlackSettings, *, token: str | None = None) -> AsyncWebClient:
     handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler(),
                                          ShortRateLimitRetry()]
     return AsyncWebClient(
-        token=token if token is not None else settings.slack_bot_token,
-        base_url=api_base_url(settings.slack_api_url),
+        token=token if token is not None else settings.bot_token.get_secret_value(),
+        base_url=api_base_url(settings.api_url),
         timeout=TIMEOUT,
         retry_handlers=handlers,
     )

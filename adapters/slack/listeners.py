@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -61,8 +61,9 @@ class Handled:
 
 class SlackListeners:
     def __init__(self, host: AdapterHost, transport: SlackTransport, names: DisplayNames,
-                 tasks: BackgroundTasks) -> None:
+                 tasks: BackgroundTasks, *, allowed_teams: Sequence[str] = ()) -> None:
         self.host = host
+        self.allowed_teams = tuple(allowed_teams)
         self.transport = transport
         self.client = transport.client
         self.names = names
@@ -215,7 +216,7 @@ class SlackListeners:
         workspace outside ``COPBOT_SLACK_ALLOWED_TEAMS`` gets a refusal and reaches
         neither the core nor the database."""
         team, user = team_id(body), user_id(body)
-        allowed = self.host.settings.slack_allowed_teams
+        allowed = self.allowed_teams
         if allowed and team not in allowed:
             incoming = to_incoming(body, bot_user_id=bot_user_id)
             if incoming is None:

@@ -2,9 +2,10 @@
 
 The two plugin functions of :mod:`bot.app.platforms`:
 
-- :func:`mount` adds ``POST /api/messages`` to the ``copbot serve`` app and registers the Teams
-  transport — when ``COPBOT_TEAMS_APP_ID`` is set, or in the dev mode
-  (``COPBOT_TEAMS_DEV_MODE=true``, no app id: no auth, loopback callers only);
+- :func:`mount` (given the host and :class:`~adapters.teams.settings.TeamsSettings`) adds
+  ``POST /api/messages`` to the ``copbot serve`` app and registers the Teams transport —
+  when ``COPBOT_TEAMS_APP_ID`` is set, or in the dev mode (``COPBOT_TEAMS_DEV_MODE=true``,
+  no app id: no auth, loopback callers only);
 - :func:`create_transport` gives processes that only post (scheduler, worker) the transport.
 """
 
@@ -14,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.settings import Settings
+from adapters.teams.settings import TeamsSettings
 
 # The Microsoft 365 Agents SDK is imported inside the functions below, so that commands
 # which never talk to Teams (``copbot --help``, ``copbot chat``) do not pay for loading it.
@@ -37,8 +38,8 @@ log = logging.getLogger(__name__)
 ROUTE = "/api/messages"
 
 
-def configured(settings: Settings) -> bool:
-    return bool(settings.teams_app_id) or settings.teams_dev_mode
+def configured(settings: TeamsSettings) -> bool:
+    return settings.configured
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class _Parts:
     transport: TeamsTransport
 
 
-def _parts(settings: Settings, database: Database, clock: Clock) -> _Parts:
+def _parts(settings: TeamsSettings, database: Database, clock: Clock) -> _Parts:
     from microsoft_agents.hosting.core import RestChannelServiceClientFactory
 
     from adapters.teams.credentials import connections
@@ -59,18 +60,17 @@ def _parts(settings: Settings, database: Database, clock: Clock) -> _Parts:
     from adapters.teams.transport import TeamsTransport
 
     cache_product_info()
-    dev = not settings.teams_app_id
+    dev = not settings.app_id
     book = ConversationBook(database, clock)
     factory = RestChannelServiceClientFactory(connections(settings))
-    service_urls = ServiceUrlPolicy.from_setting(settings.teams_trusted_service_urls,
+    service_urls = ServiceUrlPolicy.from_setting(settings.trusted_service_urls,
                                                  loopback=dev)
-    transport = TeamsTransport(app_id=settings.teams_app_id, factory=factory, book=book,
+    transport = TeamsTransport(app_id=settings.app_id, factory=factory, book=book,
                                service_urls=service_urls)
     return _Parts(book, factory, service_urls, transport)
 
 
-async def mount(app: web.Application, host: AdapterHost) -> bool:
-    settings = host.settings
+async def mount(app: web.Application, host: AdapterHost, settings: TeamsSettings) -> bool:
     if not configured(settings):
         return False
     from microsoft_agents.hosting.aiohttp import CloudAdapter
@@ -85,24 +85,24 @@ async def mount(app: web.Application, host: AdapterHost) -> bool:
                            host_validator=parts.service_urls)
     adapter.on_turn_error = on_turn_error
     validator = None
-    if settings.teams_app_id:
-        validator = TokenValidator(settings.teams_app_id, trusted_issuers(
-            metadata_url=settings.teams_openid_metadata_url,
-            app_type=settings.teams_app_type, tenant_id=settings.teams_tenant_id,
-            tenant_metadata_url=settings.teams_tenant_openid_metadata_url))
+    if settings.app_id:
+        validator = TokenValidator(settings.app_id, trusted_issuers(
+            metadata_url=settings.openid_metadata_url,
+            app_type=settings.app_type, tenant_id=settings.tenant_id,
+            tenant_metadata_url=settings.tenant_openid_metadata_url))
     else:
         log.warning("Teams dev mode: %s accepts unauthenticated requests from this machine "
                     "only. Never use it in production.", ROUTE)
     agent = CopbotAgent(host.dispatch, parts.book, parts.transport.send)
     endpoint = TeamsEndpoint(adapter, agent, validator, service_urls=parts.service_urls,
                              tenants=TenantPolicy.from_settings(settings),
-                             refusal=RefusingAgent(settings.network_name))
+                             refusal=RefusingAgent(host.settings.network_name))
     app.router.add_post(ROUTE, endpoint.handle)
     host.register_transport(parts.transport)
     return True
 
 
-def create_transport(settings: Settings, database: Database) -> Transport | None:
+def create_transport(settings: TeamsSettings, database: Database) -> Transport | None:
     if not configured(settings):
         return None
     from bot.clock import SystemClock

@@ -22,7 +22,8 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import AuthTypes, Connections
 
-from bot.settings import Settings, SettingsError
+from adapters.teams.settings import TeamsSettings
+from bot.settings import SettingsError
 
 SERVICE_CONNECTION = "SERVICE_CONNECTION"
 MULTI_TENANT_AUTHORITY_TENANT = "botframework.com"
@@ -32,33 +33,33 @@ class TeamsSettingsError(SettingsError):
     """The Teams settings are incomplete or contradictory (``copbot serve`` stops with it)."""
 
 
-def auth_configuration(settings: Settings) -> AgentAuthConfiguration:
-    if settings.teams_app_type == "SingleTenant" and not settings.teams_tenant_id:
+def auth_configuration(settings: TeamsSettings) -> AgentAuthConfiguration:
+    if settings.app_type == "SingleTenant" and not settings.tenant_id:
         raise TeamsSettingsError(
             "COPBOT_TEAMS_TENANT_ID is required when COPBOT_TEAMS_APP_TYPE is SingleTenant")
-    tenant = (settings.teams_tenant_id if settings.teams_app_type == "SingleTenant"
+    tenant = (settings.tenant_id if settings.app_type == "SingleTenant"
               else MULTI_TENANT_AUTHORITY_TENANT)
-    if settings.teams_certificate_path:
+    if settings.certificate_path:
         return AgentAuthConfiguration(
-            auth_type=AuthTypes.certificate, client_id=settings.teams_app_id,
-            tenant_id=tenant, cert_pfx_file=settings.teams_certificate_path)
-    if not settings.teams_app_password:
+            auth_type=AuthTypes.certificate, client_id=settings.app_id,
+            tenant_id=tenant, cert_pfx_file=settings.certificate_path)
+    if not settings.app_password.get_secret_value():
         raise TeamsSettingsError("set COPBOT_TEAMS_APP_PASSWORD or "
                                  "COPBOT_TEAMS_CERTIFICATE_PATH for the Teams app")
     return AgentAuthConfiguration(
-        auth_type=AuthTypes.client_secret, client_id=settings.teams_app_id,
-        tenant_id=tenant, client_secret=settings.teams_app_password)
+        auth_type=AuthTypes.client_secret, client_id=settings.app_id,
+        tenant_id=tenant, client_secret=settings.app_password.get_secret_value())
 
 
-def connections(settings: Settings) -> Connections:
+def connections(settings: TeamsSettings) -> Connections:
     """The token providers the SDK uses for outbound calls.  No I/O."""
-    if not settings.teams_app_id:
+    if not settings.app_id:
         anonymous = AgentAuthConfiguration(anonymous_allowed=True)
         return ConnectionManager(provider_factory=lambda _config: AnonymousTokenProvider(),
                                  connections_configurations={SERVICE_CONNECTION: anonymous})
     config = auth_configuration(settings)
-    if settings.teams_token_url:
-        url = settings.teams_token_url
+    if settings.token_url:
+        url = settings.token_url
         return ConnectionManager(
             provider_factory=lambda c: ClientCredentialsProvider(c, url),
             connections_configurations={SERVICE_CONNECTION: config})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.settings import Settings
+from adapters.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +22,12 @@ class TenantPolicy:
         return self.allowed is None or tenant.lower() in self.allowed
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> TenantPolicy:
-        if settings.teams_allowed_tenants:
-            return cls(frozenset(t.lower() for t in settings.teams_allowed_tenants))
-        if settings.teams_app_type == "SingleTenant" and settings.teams_tenant_id:
-            return cls(frozenset({settings.teams_tenant_id.lower()}))
-        if settings.teams_app_id:
+    def from_settings(cls, settings: TeamsSettings) -> TenantPolicy:
+        if settings.allowed_tenants:
+            return cls(frozenset(t.lower() for t in settings.allowed_tenants))
+        if settings.app_type == "SingleTenant" and settings.tenant_id:
+            return cls(frozenset({settings.tenant_id.lower()}))
+        if settings.app_id:
             log.warning("COPBOT_TEAMS_ALLOWED_TENANTS is not set: this multi-tenant Teams bot "
                         "serves any Microsoft 365 organisation that installs it. List your "
                         "tenant ids there to refuse the others.")

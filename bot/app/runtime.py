@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.app.features import build_registry
+from bot.app.platforms import PlatformSettings, load_platform_settings
 from bot.clock import Clock, SystemClock
 from bot.delivery import Transports
 from bot.host import AdapterHost
@@ -37,8 +38,11 @@ class Runtime:
         clock: Clock | None = None,
         database: Database | None = None,
         extra_organisers: Iterable[str] = (),
+        platforms: PlatformSettings | None = None,
     ) -> None:
         self.settings = settings
+        # Each adapter's own settings (read from the environment unless given).
+        self.platforms = platforms if platforms is not None else load_platform_settings()
         self.clock: Clock = clock or SystemClock()
         self.database = database or Database(settings.database_url, echo=settings.database_echo)
         self.commands = build_registry()

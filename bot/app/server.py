@@ -47,7 +47,7 @@ async def create_app(runtime: Runtime) -> web.Application:
         add_routes(app, runtime)
     host = runtime.adapter_host()
     for name, mount in MOUNTS:
-        if await mount(app, host):
+        if await mount(app, host, runtime.platforms):
             log.info("mounted adapter %s", name)
     return app
 

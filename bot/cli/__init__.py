@@ -137,15 +137,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported here so that ``copbot --help`` loads neither pydantic nor the commands' code.
     import asyncio
 
-    from bot.app.platforms import SETTINGS_CHECKS
+    from bot.app.platforms import load_platform_settings, settings_checks
     from bot.checks import require_offline
     from bot.logs import configure_logging
     from bot.settings import SettingsError, load_settings
 
     try:
         settings = load_settings()
+        platforms = load_platform_settings()  # every COPBOT_* setting is checked at start
         if getattr(args, "preflight", False):
-            require_offline(settings, SETTINGS_CHECKS)
+            require_offline(settings, settings_checks(platforms))
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2

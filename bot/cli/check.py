@@ -23,13 +23,14 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app.platforms import ONLINE_CHECKS, SETTINGS_CHECKS
+    from bot.app import platforms
     from bot.checks import CheckResult, offline_checks, online_checks
 
+    platform_settings = platforms.load_platform_settings()
     results = [CheckResult("settings", "ok", "every COPBOT_* setting is valid")]
-    results += offline_checks(settings, SETTINGS_CHECKS)
+    results += offline_checks(settings, platforms.settings_checks(platform_settings))
     if not args.offline:
-        results += await online_checks(settings, ONLINE_CHECKS)
+        results += await online_checks(settings, platforms.online_checks(platform_settings))
     for result in results:
         print(result.line(), flush=True)
     return 1 if any(result.status == "fail" for result in results) else 0

@@ -66,11 +66,11 @@ def parse_now(text: str, zone: ZoneInfo) -> datetime:
 
 def _transports(settings: Settings, database: Database, *, console: bool) -> Transports:
     from adapters.console.session import ConsoleTransport
-    from bot.app.platforms import create_transports
+    from bot.app.platforms import create_transports, load_platform_settings
     from bot.delivery import Transports
 
     transports = Transports()
-    for transport in create_transports(settings, database):
+    for transport in create_transports(load_platform_settings(), database):
         transports.register(transport)
     if console:
         transports.register(ConsoleTransport(sys.stdout))

@@ -54,13 +54,16 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.teams.settings import TeamsSettings
     from bot.app.features import build_registry
+    from bot.settings import load
 
-    if not settings.teams_app_id:
+    app_id = load(TeamsSettings).app_id
+    if not app_id:
         print("Set COPBOT_TEAMS_APP_ID (the bot's Microsoft app id) first.", file=sys.stderr)
         return 2
-    if not GUID.match(settings.teams_app_id):
-        print(f"COPBOT_TEAMS_APP_ID is {settings.teams_app_id!r}; Teams needs the app id as a "
+    if not GUID.match(app_id):
+        print(f"COPBOT_TEAMS_APP_ID is {app_id!r}; Teams needs the app id as a "
               "GUID such as 00000000-0000-0000-0000-000000000000.", file=sys.stderr)
         return 2
     if not SEMVER.match(args.app_version):
@@ -78,16 +81,17 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{option} must be an https address.", file=sys.stderr)
             return 2
     manifest = build_manifest(
-        settings, list(build_registry()), version=args.app_version,
+        settings, list(build_registry()), app_id=app_id, version=args.app_version,
         developer=args.developer or settings.network_name, website=website,
         privacy=privacy, terms=terms)
     write_package(args.out, manifest)
-    print(f"Wrote {args.out} for bot {settings.teams_app_id}.")
+    print(f"Wrote {args.out} for bot {app_id}.")
     return 0
 
 
-def build_manifest(settings: Settings, commands: Iterable[Command], *, version: str,
-                   developer: str, website: str, privacy: str, terms: str) -> dict[str, Any]:
+def build_manifest(settings: Settings, commands: Iterable[Command], *, app_id: str,
+                   version: str, developer: str, website: str, privacy: str,
+                   terms: str) -> dict[str, Any]:
     name = settings.bot_name
     full = f"{name} for the {settings.network_name}"
     suggestions = [{"title": c.name[:32], "description": c.summary[:128]}
@@ -96,7 +100,7 @@ def build_manifest(settings: Settings, commands: Iterable[Command], *, version: 
         "$schema": SCHEMA,
         "manifestVersion": MANIFEST_VERSION,
         "version": version,
-        "id": settings.teams_app_id,
+        "id": app_id,
         "developer": {"name": _clip(developer, 32), "websiteUrl": website, "privacyUrl": privacy,
                       "termsOfUseUrl": terms},
         "name": {"short": _clip(name, 30), "full": _clip(full, 100)},
@@ -111,7 +115,7 @@ def build_manifest(settings: Settings, commands: Iterable[Command], *, version: 
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": "#{:02X}{:02X}{:02X}".format(*ACCENT),
         "bots": [{
-            "botId": settings.teams_app_id,
+            "botId": app_id,
             "scopes": SCOPES,
             "isNotificationOnly": False,
             "supportsFiles": False,

@@ -17,7 +17,7 @@ from bot.errors import NotFound, UserError
 from bot.services.attendance_report import Participant
 from bot.services.event_notices import event_label
 from bot.services.events import EventService
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.timefmt import format_datetime
 from storage.models import Person
 from storage.models.events import CONFIRMED, EVENT_CANCELLED, Event
@@ -45,7 +45,7 @@ class ReportResult:
 
 
 class AttendanceService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.settings = settings
         self.attendance = AttendanceRepository(session)

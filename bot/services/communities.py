@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.importing import ImportFailed, Row, require
 from bot.progress import Track, quietly
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.models import Community
 from storage.repositories.communities import CommunityRepository
 
@@ -42,7 +42,7 @@ async def ensure_community(session: AsyncSession, name: str) -> tuple[Community,
 
 
 async def import_communities(
-    session: AsyncSession, rows: list[Row], settings: Settings, now: datetime, *,
+    session: AsyncSession, rows: list[Row], settings: NetworkSettings, now: datetime, *,
     track: Track = quietly,
 ) -> str:
     """Rows: ``slug,name`` required, ``description`` optional."""

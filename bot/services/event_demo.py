@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.communities import resolve_community
 from bot.services.event_fields import EventDraft
 from bot.services.events import EventService
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.timefmt import combine_local
 from bot.types import Person as PersonRef
 from storage.repositories.events import EventRepository
@@ -75,7 +75,8 @@ DEMO_MEMBERS = (("priya", "Priya Shah"), ("tom", "Tom Okafor"), ("jen", "Jen Wal
                 ("sam", "Sam Iqbal"))
 
 
-async def seed_events(session: AsyncSession, settings: Settings, now: datetime) -> str | None:
+async def seed_events(session: AsyncSession, settings: NetworkSettings,
+                      now: datetime) -> str | None:
     """Add the demo seminars (and a full one with a waitlist) to an empty events table."""
     if await EventRepository(session).count():
         return None

@@ -21,14 +21,14 @@ from bot.notices import new_origin, queue_notices
 from bot.progress import Track, quietly
 from bot.services.event_fields import EventChanges, EventDraft, parse_new_event
 from bot.services.events import EventService
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.wording import plural
 from storage.models.events import EVENT_SCHEDULED, Event
 from storage.repositories.communities import CommunityRepository
 from storage.repositories.events import EventRepository
 
 
-async def import_events(session: AsyncSession, rows: list[Row], settings: Settings,
+async def import_events(session: AsyncSession, rows: list[Row], settings: NetworkSettings,
                         now: datetime, *, track: Track = quietly) -> str:
     """Validate every row, then create or update (by ``external_id``) in one unit of work."""
     repository = CommunityRepository(session)

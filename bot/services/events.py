@@ -30,7 +30,7 @@ from bot.services.event_notices import (
     promoted_notice,
     removed_notice,
 )
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.types import ChannelRef, Notification, Reply
 from bot.types import Person as PersonRef
 from bot.wording import sentence
@@ -102,7 +102,7 @@ class MyRegistration:
 
 
 class EventService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.settings = settings
         self.events = EventRepository(session)

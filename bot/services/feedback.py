@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import UserError
 from bot.services.event_notices import event_label
 from bot.services.events import EventService
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.models.events import Event
 from storage.repositories.seminars import AttendanceRepository, FeedbackRepository
 
@@ -44,7 +44,7 @@ def parse_rating(word: str) -> int:
 
 
 class FeedbackService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.events = EventService(session, settings)
         self.feedback = FeedbackRepository(session)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.models.knowledge import HELPFUL, NOT_HELPFUL, FaqEntry, QuestionLog, Resource
 from storage.repositories.knowledge import FaqRepository, QuestionLogRepository, ResourceRepository
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from storage.search.answering import Decision
 
 
-async def library_index(session: AsyncSession, settings: Settings) -> LibraryIndex:
+async def library_index(session: AsyncSession, settings: NetworkSettings) -> LibraryIndex:
     from bot.services.knowledge_index import library_index as current_index
 
     return await current_index(session, settings)
@@ -64,7 +64,7 @@ class Answer:
     related: tuple[Resource, ...]
 
 
-def rank_in(index: LibraryIndex, settings: Settings, question: str, *, top: int = 5,
+def rank_in(index: LibraryIndex, settings: NetworkSettings, question: str, *, top: int = 5,
             ) -> Decision:
     """The ``top`` best entries in ``index`` (score > 0), and whether to answer with the
     first at the target precision (``COPBOT_ANSWER_PRECISION``).  No database access."""
@@ -73,7 +73,7 @@ def rank_in(index: LibraryIndex, settings: Settings, question: str, *, top: int 
     return decide(index.faq, question, settings.answer_precision, limit=top)
 
 
-async def rank(session: AsyncSession, settings: Settings, question: str, *,
+async def rank(session: AsyncSession, settings: NetworkSettings, question: str, *,
                top: int = 5) -> Ranked:
     """The ``top`` best FAQ entries for ``question`` and whether to answer with the first."""
     decision = rank_in(await library_index(session, settings), settings, question, top=top)
@@ -83,7 +83,7 @@ async def rank(session: AsyncSession, settings: Settings, question: str, *,
     return Ranked(matches, answered, decision.probability)
 
 
-async def ask(session: AsyncSession, settings: Settings, *, question: str, person_id: int,
+async def ask(session: AsyncSession, settings: NetworkSettings, *, question: str, person_id: int,
               platform: str, workspace: str, channel: str, thread_id: str | None,
               now: datetime) -> Answer:
     """Answer ``question`` and log it."""
@@ -101,7 +101,7 @@ async def ask(session: AsyncSession, settings: Settings, *, question: str, perso
     return Answer(log, ranked, related)
 
 
-async def recall(session: AsyncSession, settings: Settings, log: QuestionLog) -> Answer:
+async def recall(session: AsyncSession, settings: NetworkSettings, log: QuestionLog) -> Answer:
     """The answer a logged question got (its entry first, then the entries that rank next
     for its wording) with the entry's related resources: what a rating reply shows again."""
     ranked = await rank(session, settings, log.text, top=DID_YOU_MEAN + 1)
@@ -131,7 +131,7 @@ class ResourceFilter:
     tag: str | None = None
 
 
-async def search_resources(session: AsyncSession, settings: Settings, query: str,
+async def search_resources(session: AsyncSession, settings: NetworkSettings, query: str,
                            where: ResourceFilter, *, limit: int = 10,
                            ) -> Sequence[Resource]:
     """Resources ranked for ``query`` (or, with no query, the newest) that pass ``where``."""

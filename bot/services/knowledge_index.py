@@ -19,7 +19,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.progress import Track, quietly
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.db import Database
 from storage.models.knowledge import FaqEntry
 from storage.repositories.knowledge import (
@@ -49,7 +49,7 @@ class SearchUnavailable(Exception):
     """The configured engine cannot run here (the message says what to install)."""
 
 
-def engine_kind(settings: Settings) -> str:
+def engine_kind(settings: NetworkSettings) -> str:
     """Which engine to use: ``semantic`` when asked for or (``auto``) when installed."""
     if settings.search_engine == LEXICAL:
         return LEXICAL
@@ -94,7 +94,7 @@ def faq_text(entry: FaqEntry) -> FaqText:
                    tuple(entry.tags or ()))
 
 
-async def library_index(session: AsyncSession, settings: Settings, *,
+async def library_index(session: AsyncSession, settings: NetworkSettings, *,
                         track: Track = quietly) -> LibraryIndex:
     """The current index for the session's database, rebuilt first if the library changed
     (``track`` shows progress through a rebuild)."""
@@ -109,7 +109,7 @@ async def library_index(session: AsyncSession, settings: Settings, *,
     return slot.index
 
 
-async def current(database: Database, settings: Settings,
+async def current(database: Database, settings: NetworkSettings,
                   index: LibraryIndex) -> LibraryIndex:
     """``index`` while the library is unchanged (one read, which on SQLite does not wait for
     a writer), else the rebuilt index."""
@@ -120,13 +120,13 @@ async def current(database: Database, settings: Settings,
     return await warm(database, settings)
 
 
-def _fresh(index: LibraryIndex | None, revision: int, settings: Settings) -> bool:
+def _fresh(index: LibraryIndex | None, revision: int, settings: NetworkSettings) -> bool:
     return (index is not None and index.revision == revision
             and index.engine == engine_kind(settings)
             and index.synonyms is load_synonyms(settings.synonyms_file))
 
 
-async def warm(database: Database, settings: Settings, *,
+async def warm(database: Database, settings: NetworkSettings, *,
                track: Track = quietly) -> LibraryIndex:
     """Build the index now (on start), so the first question is answered at full speed."""
     async with database.session() as session:
@@ -203,7 +203,7 @@ async def entry_vectors(session: AsyncSession, analyzer: Analyzer,
     return result
 
 
-def phrase_search(settings: Settings, texts: Sequence[FaqText]) -> FaqSearch:
+def phrase_search(settings: NetworkSettings, texts: Sequence[FaqText]) -> FaqSearch:
     """A ranking of short ``texts`` (e.g. seminar topic titles) with the engine questions use
     (``COPBOT_SEARCH_ENGINE``), built on the spot: for lists of tens, not the library."""
     analyzer = analyzer_for(settings)
@@ -214,7 +214,7 @@ def phrase_search(settings: Settings, texts: Sequence[FaqText]) -> FaqSearch:
                                                for text in texts], embed=encode)
 
 
-def analyzer_for(settings: Settings) -> Analyzer:
+def analyzer_for(settings: NetworkSettings) -> Analyzer:
     return Analyzer(load_synonyms(settings.synonyms_file))
 
 

@@ -18,7 +18,7 @@ from bot.errors import InvalidFields
 from bot.links import link_problem
 from bot.progress import Track, quietly
 from bot.services.communities import ensure_community, resolve_community
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.timefmt import parse_date
 from storage.models.knowledge import PUBLISHED, RESOURCE_TYPES, FaqEntry, Resource
 from storage.repositories.communities import CommunityRepository
@@ -214,8 +214,9 @@ def new_resource(fields: ResourceFields, community: int | None, person_id: int |
     return resource
 
 
-async def add_faq_entry(session: AsyncSession, settings: Settings, fields: FaqFields,
-                  community: int | None, person_id: int | None, now: datetime) -> FaqEntry:
+async def add_faq_entry(session: AsyncSession, settings: NetworkSettings, fields: FaqFields,
+                        community: int | None, person_id: int | None,
+                        now: datetime) -> FaqEntry:
     """Add one FAQ entry and refresh the search index; returns it with its id."""
     entry = new_faq(fields, community, person_id, now)
     session.add(entry)
@@ -223,9 +224,9 @@ async def add_faq_entry(session: AsyncSession, settings: Settings, fields: FaqFi
     return entry
 
 
-async def add_library_resource(session: AsyncSession, settings: Settings, fields: ResourceFields,
-                       community: int | None, person_id: int | None,
-                       now: datetime) -> Resource:
+async def add_library_resource(session: AsyncSession, settings: NetworkSettings,
+                               fields: ResourceFields, community: int | None,
+                               person_id: int | None, now: datetime) -> Resource:
     """Add one library resource; returns it with its id."""
     resource = new_resource(fields, community, person_id, now)
     session.add(resource)
@@ -233,7 +234,7 @@ async def add_library_resource(session: AsyncSession, settings: Settings, fields
     return resource
 
 
-async def library_changed(session: AsyncSession, settings: Settings,
+async def library_changed(session: AsyncSession, settings: NetworkSettings,
                           entries: Sequence[FaqEntry] = (), *, track: Track = quietly) -> None:
     """Call after writing: flushes, marks the index stale and stores new embeddings
     (``track`` shows progress through computing them)."""

@@ -17,7 +17,7 @@ from bot.services.library import (
     new_faq,
     new_resource,
 )
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.repositories.knowledge import FaqRepository, ResourceRepository
 
 FAQ = [
@@ -150,7 +150,8 @@ RESOURCES = [
 ]
 
 
-async def seed_library(session: AsyncSession, settings: Settings, now: datetime) -> str | None:
+async def seed_library(session: AsyncSession, settings: NetworkSettings,
+                       now: datetime) -> str | None:
     faq_count = await FaqRepository(session).count()
     resource_count = await ResourceRepository(session).count()
     if faq_count or resource_count:

@@ -31,7 +31,7 @@ from bot.services.library import (
     new_faq,
     new_resource,
 )
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.models.knowledge import FaqEntry, Resource
 from storage.repositories.knowledge import FaqRepository, ResourceRepository
 
@@ -96,7 +96,7 @@ def _summary(kind: str, created: int, updated: int, unchanged: int,
     return text
 
 
-async def import_faq(session: AsyncSession, rows: list[Row], settings: Settings,
+async def import_faq(session: AsyncSession, rows: list[Row], settings: NetworkSettings,
                      now: datetime, *, track: Track = quietly) -> str:
     fields_list: list[FaqFields] = _validate(rows, FAQ_REQUIRED, FAQ_OPTIONAL, check_faq)
     existing = await FaqRepository(session).by_external_ids(
@@ -125,7 +125,7 @@ async def import_faq(session: AsyncSession, rows: list[Row], settings: Settings,
                     new_communities)
 
 
-async def import_resources(session: AsyncSession, rows: list[Row], settings: Settings,
+async def import_resources(session: AsyncSession, rows: list[Row], settings: NetworkSettings,
                            now: datetime, *, track: Track = quietly) -> str:
     fields_list: list[ResourceFields] = _validate(rows, RESOURCE_REQUIRED, RESOURCE_OPTIONAL,
                                                   check_resource)

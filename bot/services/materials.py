@@ -18,7 +18,7 @@ from bot.services.library import (
     new_resource,
     url_problem,
 )
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.timefmt import format_date
 from storage.models.events import Event
 from storage.models.knowledge import Resource
@@ -35,7 +35,7 @@ class MaterialAdded:
     replaced: bool
 
 
-async def add_material(session: AsyncSession, settings: Settings, event_id: int, kind: str,
+async def add_material(session: AsyncSession, settings: NetworkSettings, event_id: int, kind: str,
                        url: str, person_id: int, now: datetime) -> MaterialAdded:
     assert kind in KINDS
     event = await EventService(session, settings).get(event_id)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import NotAllowed, NotFound, UserError
 from bot.services.expertise import Expert, ExpertiseService
 from bot.services.library import library_changed
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.types import ChannelRef
 from bot.types import Person as PersonRef
 from storage.models import Community, Person
@@ -71,7 +71,7 @@ class Accepted:
 
 
 class NetworkService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.settings = settings
         self.escalations = EscalationRepository(session)

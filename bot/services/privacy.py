@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.events import EventService
 from bot.services.network import subject_for
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from bot.types import Notification
 from storage.models import Person
 from storage.models.conversations import StoredConversation
@@ -63,7 +63,7 @@ class Forgotten:
 
 
 class PrivacyService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.settings = settings
         self.records = MemberRecordsRepository(session)

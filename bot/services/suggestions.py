@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import NotFound, UserError
 from bot.services.knowledge import rank
 from bot.services.library import library_changed
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.models.knowledge import NOT_HELPFUL, PUBLISHED, FaqEntry, QuestionLog
 from storage.repositories.knowledge import FaqRepository, QuestionLogRepository
 
@@ -36,7 +36,7 @@ class Suggestion:
     targets: tuple[FaqEntry, ...]  # entries the question may be another phrasing of
 
 
-async def suggestions(session: AsyncSession, settings: Settings) -> list[Suggestion]:
+async def suggestions(session: AsyncSession, settings: NetworkSettings) -> list[Suggestion]:
     """The review items, newest first."""
     faq = FaqRepository(session)
     items = []
@@ -66,7 +66,7 @@ async def _pending(session: AsyncSession, log_id: int) -> QuestionLog:
     return log
 
 
-async def add_phrasing(session: AsyncSession, settings: Settings, log_id: int, entry_id: int,
+async def add_phrasing(session: AsyncSession, settings: NetworkSettings, log_id: int, entry_id: int,
                        now: datetime) -> tuple[QuestionLog, FaqEntry]:
     """Add question ``log_id`` as another phrasing of entry ``entry_id`` (used from the next
     question on) and mark it reviewed."""

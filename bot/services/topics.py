@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.errors import NotFound, UserError
 from bot.services.communities import resolve_community
 from bot.services.events import EventService
-from bot.settings import Settings
+from bot.settings import NetworkSettings
 from storage.models import Community, Person
 from storage.models.events import EVENT_CANCELLED, Event
 from storage.models.seminars import TOPIC_CLOSED, TOPIC_OPEN, TOPIC_PLANNED, Topic
@@ -53,7 +53,7 @@ def topic_id_from(word: str | None, command: str) -> int:
 
 
 class TopicService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(self, session: AsyncSession, settings: NetworkSettings) -> None:
         self.session = session
         self.settings = settings
         self.topics = TopicRepository(session)

@@ -26,7 +26,7 @@ from adapters.teams import convert as teams
 from bot.app.features import build_registry
 from bot.clock import FixedClock
 from bot.commands import Args
-from bot.context import Context
+from bot.context import Context, HandlerSettings
 from bot.paging import paginate
 from bot.services.events import Attendee, MemberStatus
 from bot.services.knowledge import Answer, Match, Ranked
@@ -103,7 +103,7 @@ def attendee(number: int) -> Attendee:
 def help_context(organiser: bool) -> Context:
     incoming = Incoming(platform="slack", workspace="T1", channel="D1", user_id="U1")
     return Context(incoming=incoming, unit_of_work=None,
-                   settings=Settings(_env_file=None),  # type: ignore[call-arg]
+                   settings=HandlerSettings.of(Settings(_env_file=None)),  # type: ignore[call-arg]
                    clock=FixedClock(NOW), is_organiser=organiser, person_id=1)
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.slack.settings import SlackSettings
+from adapters.teams.settings import TeamsSettings
 from bot.settings import Settings
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.teams.fake_connector import FakeBotFramework
@@ -61,7 +63,7 @@ async def test_check_reaches_the_database_slack_and_teams(workdir: Path) -> None
     async with FakeSlack() as slack, FakeBotFramework() as teams:
         env = {"COPBOT_SLACK_BOT_TOKEN": "xoxb-test", "COPBOT_SLACK_SIGNING_SECRET": "s",
                "COPBOT_SLACK_API_URL": slack.api_url}
-        env.update({f"COPBOT_{k.upper()}": v for k, v in teams.settings().items()})
+        env.update({f"COPBOT_TEAMS_{k.upper()}": v for k, v in teams.settings().items()})
         code, out = await _check(workdir, env)
         assert code == 0, out
         lines = out.splitlines()
@@ -93,5 +95,8 @@ def test_check_names_an_unreachable_database(tmp_path: Path) -> None:
 def test_every_setting_is_documented_and_every_documented_setting_exists() -> None:
     text = (ROOT / "docs" / "settings.md").read_text()
     documented = set(re.findall(r"^\| `(COPBOT_[A-Z_]+)`", text, re.MULTILINE))
-    fields = {f"COPBOT_{name.upper()}" for name in Settings.model_fields}
+    fields = {f"{model.model_config.get('env_prefix')}{name.upper()}"
+              for model in (Settings, SlackSettings, TeamsSettings)
+              for name in model.model_fields}
+    assert len(fields) == 44 and "COPBOT_SLACK_BOT_TOKEN" in fields
     assert documented == fields

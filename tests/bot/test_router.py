@@ -188,3 +188,22 @@ async def test_a_read_refused_for_bad_input_runs_again_when_retried(bot: TestBot
     again = await bot.runtime.dispatch(incoming)
     assert first.reply is not None and "no event #999" in first.reply.text
     assert again.reply == first.reply and not again.duplicate
+
+
+async def test_a_handler_gets_only_the_network_settings(bot: TestBot) -> None:
+    seen: list[Context] = []
+
+    async def probe(ctx: Context, args: Args) -> Reply:
+        seen.append(ctx)
+        return Reply(text="ok")
+
+    bot.runtime.commands.add(Command("probe", "records its context", probe))
+    await bot.say("probe")
+    [ctx] = seen
+    assert ctx.settings.network_name == bot.runtime.settings.network_name
+    assert ctx.settings.zone == bot.runtime.settings.zone
+    assert ctx.settings.organisers == ("console::olive",)
+    for hidden in ("database_url", "port", "scheduler", "log_format", "metrics"):
+        assert not hasattr(ctx.settings, hidden)
+    with pytest.raises(AttributeError):
+        ctx.settings.network_name = "changed"  # type: ignore[misc]

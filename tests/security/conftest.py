@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from storage.db import Database
 from storage.models.base import Base
-from tests.adapters.slack.conftest import fake_slack, slack, slack_settings
+from tests.adapters.slack.conftest import fake_slack, slack, slack_own_settings, slack_settings
 from tests.adapters.teams.conftest import copbot, fake_teams
 
-__all__ = ["copbot", "fake_slack", "fake_teams", "slack", "slack_settings"]
+__all__ = ["copbot", "fake_slack", "fake_teams", "slack", "slack_own_settings",
+           "slack_settings"]
 
 
 async def row_counts(database: Database) -> dict[str, int]:

@@ -12,12 +12,14 @@ from typing import Any
 import aiohttp
 import pytest
 
+from adapters.teams.settings import TeamsSettings
 from bot.app.runtime import Runtime
 from bot.clock import FixedClock
 from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.teams.conftest import Copbot, running
 from tests.adapters.teams.fake_connector import PAYLOADS, TENANT, FakeBotFramework
+from tests.conftest import platforms
 from tests.security.conftest import no_traceback, row_counts, warnings_from
 
 
@@ -117,10 +119,9 @@ TENANT_ISSUER = f"https://sts.windows.net/{TENANT}/"
 async def single_tenant(fake_teams: FakeBotFramework, settings: Settings, database: Database,
                         clock: FixedClock) -> AsyncIterator[Copbot]:
     """A single-tenant app whose own Entra ID tokens are signed by the fake's key."""
-    configured = settings.model_copy(update={
-        **fake_teams.settings(), "teams_app_type": "SingleTenant", "teams_tenant_id": TENANT,
-        "teams_tenant_openid_metadata_url": f"{fake_teams.url}/openid"})
-    async with running(Runtime(configured, clock=clock, database=database),
+    single = fake_teams.platforms(app_type="SingleTenant", tenant_id=TENANT,
+                                  tenant_openid_metadata_url=f"{fake_teams.url}/openid")
+    async with running(Runtime(settings, clock=clock, database=database, platforms=single),
                        fake_teams) as copbot:
         yield copbot
 
@@ -184,8 +185,9 @@ PROXY_HEADERS = [
 async def dev_mode(fake_teams: FakeBotFramework, settings: Settings, database: Database,
                    clock: FixedClock) -> AsyncIterator[Copbot]:
     fake_teams.require_token = False
-    async with running(Runtime(settings.model_copy(update={"teams_dev_mode": True}),
-                               clock=clock, database=database), fake_teams) as copbot:
+    dev = platforms(teams=TeamsSettings(_env_file=None, dev_mode=True))  # type: ignore[call-arg]
+    async with running(Runtime(settings, clock=clock, database=database, platforms=dev),
+                       fake_teams) as copbot:
         yield copbot
 
 

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.settings import SlackSettings
 from bot.app.runtime import Runtime
 from bot.clock import FixedClock
-from bot.settings import Settings
+from bot.settings import Settings, load
 from storage.db import Database
-from tests.adapters.slack.driver import SlackDriver, payload
+from tests.adapters.slack.driver import SIGNING_SECRET, SlackDriver, payload
+from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.teams.conftest import Copbot, running
 from tests.adapters.teams.fake_connector import TENANT, FakeBotFramework
 from tests.security.conftest import no_traceback, row_counts, warnings_from
@@ -26,9 +28,11 @@ OTHER_TENANT = "99999999-8888-4777-8666-555555555555"
 
 # ------------------------------------------------------------------ Slack
 @pytest.fixture
-def slack_settings(slack_settings: Settings) -> Settings:
+def slack_own_settings(fake_slack: FakeSlack) -> SlackSettings:
     """The shared Slack settings, serving workspace T0001 only."""
-    return slack_settings.model_copy(update={"slack_allowed_teams": ["T0001"]})
+    return load(SlackSettings, _env_file=None, bot_token="xoxb-test-token",
+                signing_secret=SIGNING_SECRET, api_url=fake_slack.api_url,
+                allowed_teams="T0001")
 
 
 def from_other_team(body: dict[str, Any]) -> dict[str, Any]:
@@ -99,9 +103,9 @@ async def teams_with(fake_teams: FakeBotFramework, settings: Settings, database:
     """Start copbot with the fake Teams and extra settings (one server per call)."""
     async with AsyncExitStack() as started:
         async def start(**overrides: Any) -> Copbot:
-            configured = settings.model_copy(update={**fake_teams.settings(), **overrides})
-            return await started.enter_async_context(
-                running(Runtime(configured, clock=clock, database=database), fake_teams))
+            runtime = Runtime(settings, clock=clock, database=database,
+                              platforms=fake_teams.platforms(**overrides))
+            return await started.enter_async_context(running(runtime, fake_teams))
 
         yield start
 
@@ -129,7 +133,7 @@ TEAMS_ATTACKS = [
 async def test_an_activity_from_another_tenant_is_refused(
         teams_with: Serve, database: Database, caplog: pytest.LogCaptureFixture, name: str,
         fixture: str, changes: dict[str, Any], status: int, answered: bool) -> None:
-    copbot = await teams_with(teams_allowed_tenants=[TENANT])
+    copbot = await teams_with(allowed_tenants=[TENANT])
     before = await row_counts(database)
     answer = await copbot.post(elsewhere(copbot, fixture, **changes))
     assert answer.status == status
@@ -146,7 +150,7 @@ async def test_an_activity_from_another_tenant_is_refused(
 
 async def test_a_card_button_from_another_tenant_is_refused(
         teams_with: Serve, database: Database, caplog: pytest.LogCaptureFixture) -> None:
-    copbot = await teams_with(teams_allowed_tenants=[TENANT])
+    copbot = await teams_with(allowed_tenants=[TENANT])
     before = await row_counts(database)
     answer = await copbot.post(elsewhere(copbot, "card_invoke.json", value={"action": {
         "type": "Action.Execute", "verb": "signup", "data": {"action_id": "signup",
@@ -161,8 +165,8 @@ async def test_a_card_button_from_another_tenant_is_refused(
 async def test_a_single_tenant_app_serves_only_its_tenant_by_default(
         teams_with: Serve, database: Database, fake_teams: FakeBotFramework,
         caplog: pytest.LogCaptureFixture) -> None:
-    copbot = await teams_with(teams_app_type="SingleTenant", teams_tenant_id=TENANT,
-                              teams_tenant_openid_metadata_url=f"{fake_teams.url}/openid")
+    copbot = await teams_with(app_type="SingleTenant", tenant_id=TENANT,
+                              tenant_openid_metadata_url=f"{fake_teams.url}/openid")
     before = await row_counts(database)
     await copbot.post(elsewhere(copbot, "personal_message.json", text="communities"))
     [refusal] = copbot.teams.posts

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
+from adapters.slack.settings import SlackSettings
 from bot.app.runtime import Runtime
 from bot.app.server import create_app
 from bot.clock import FixedClock
@@ -14,6 +15,7 @@ from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.slack.driver import SIGNING_SECRET, USER, SlackDriver
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.conftest import platforms
 
 
 @pytest.fixture
@@ -24,21 +26,26 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-def slack_settings(settings: Settings, fake_slack: FakeSlack) -> Settings:
-    """Settings for HTTP mode against the fake (API URL given without its trailing slash,
-    as people write it)."""
-    return settings.model_copy(update={
-        "slack_bot_token": "xoxb-test-token",
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": fake_slack.api_url.rstrip("/"),
-    })
+def slack_settings(settings: Settings) -> Settings:
+    """The core settings of the Slack tests (a test module may override this fixture)."""
+    return settings
 
 
 @pytest.fixture
-async def slack(slack_settings: Settings, database: Database, clock: FixedClock,
-                fake_slack: FakeSlack) -> AsyncIterator[SlackDriver]:
+def slack_own_settings(fake_slack: FakeSlack) -> SlackSettings:
+    """The Slack adapter's settings for HTTP mode against the fake (API URL given without
+    its trailing slash, as people write it)."""
+    return SlackSettings(_env_file=None, bot_token="xoxb-test-token",  # type: ignore[call-arg]
+                         signing_secret=SIGNING_SECRET,
+                         api_url=fake_slack.api_url.rstrip("/"))
+
+
+@pytest.fixture
+async def slack(slack_settings: Settings, slack_own_settings: SlackSettings, database: Database,
+                clock: FixedClock, fake_slack: FakeSlack) -> AsyncIterator[SlackDriver]:
     """``copbot serve``'s app on loopback with Slack mounted, and a way to talk to it."""
-    runtime = Runtime(slack_settings, clock=clock, database=database)
+    runtime = Runtime(slack_settings, clock=clock, database=database,
+                      platforms=platforms(slack=slack_own_settings))
     await runtime.start(migrate=False)
     app = await create_app(runtime)
     runner = web.AppRunner(app)

@@ -10,6 +10,7 @@ import time
 import pytest
 
 import adapters.slack.listeners
+from adapters.slack.settings import SlackSettings
 from bot.app.runtime import Runtime
 from bot.app.server import create_app
 from bot.commands import Args, Command
@@ -28,6 +29,7 @@ from tests.adapters.slack.driver import (
     signed_headers,
 )
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.conftest import platforms
 
 
 def add_command(driver: SlackDriver, name: str, reply: Reply | None = None, *,
@@ -339,16 +341,20 @@ async def test_an_expired_response_url_falls_back_to_a_dm(slack: SlackDriver) ->
 
 
 # ------------------------------------------------------------------ start-up
-async def test_refuses_to_start_without_a_signing_secret(slack_settings: Settings,
-                                                        database: Database) -> None:
-    settings = slack_settings.model_copy(update={"slack_signing_secret": ""})
+async def test_refuses_to_start_without_a_signing_secret(
+        slack_settings: Settings, slack_own_settings: SlackSettings, database: Database) -> None:
+    unsigned = SlackSettings(_env_file=None,  # type: ignore[call-arg]
+                             bot_token="xoxb-test-token", api_url=slack_own_settings.api_url)
     with pytest.raises(SettingsError, match="COPBOT_SLACK_SIGNING_SECRET"):
-        await create_app(Runtime(settings, database=database))
+        await create_app(Runtime(slack_settings, database=database,
+                                 platforms=platforms(slack=unsigned)))
 
 
 async def test_the_app_starts_without_talking_to_slack(
-        slack_settings: Settings, database: Database, fake_slack: FakeSlack) -> None:
-    app = await create_app(Runtime(slack_settings, database=database))
+        slack_settings: Settings, slack_own_settings: SlackSettings, database: Database,
+        fake_slack: FakeSlack) -> None:
+    app = await create_app(Runtime(slack_settings, database=database,
+                                   platforms=platforms(slack=slack_own_settings)))
     assert any(r.resource is not None and r.resource.canonical == "/slack/events"
                for r in app.router.routes())
     assert fake_slack.calls == []

@@ -9,7 +9,7 @@ import yaml
 
 import adapters.slack
 from adapters.slack.app import EVENTS_PATH
-from bot.settings import Settings
+from adapters.slack.settings import SlackSettings
 
 MANIFEST = Path(adapters.slack.__file__).parent / "manifest.yml"
 
@@ -30,7 +30,7 @@ def manifest() -> dict[str, Any]:
 
 def test_the_slash_command_is_the_default_one() -> None:
     [command] = manifest()["features"]["slash_commands"]
-    assert command["command"] == Settings(_env_file=None).slack_command  # type: ignore[call-arg]
+    assert command["command"] == SlackSettings(_env_file=None).command  # type: ignore[call-arg]
     assert command["should_escape"] is False
 
 

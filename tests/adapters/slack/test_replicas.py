@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url, select, update
 
+from adapters.slack.settings import SlackSettings
 from bot.app.platforms import create_transports
 from bot.clock import FixedClock
 from bot.delivery import Transports
@@ -20,6 +21,7 @@ from storage.models.events import WAITLISTED
 from tests.adapters.slack.driver import SIGNING_SECRET, TEAM, USER, SlackDriver
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.bot.scheduler.support import add_event, channel, register, scheduler, subscribe
+from tests.conftest import platforms
 from tests.copbot_process import CopbotProcess
 from tests.tcpproxy import TcpProxy
 
@@ -137,11 +139,11 @@ async def test_the_database_cut_mid_fan_out_loses_nothing(
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     database = Database(proxied)
     clock = FixedClock(datetime(2026, 12, 3, 10, 0, tzinfo=UTC))
-    settings = Settings(database_url=proxied, slack_bot_token="xoxb-test-token",
-                        slack_api_url=fake_slack.api_url,
-                        _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(database_url=proxied, _env_file=None)  # type: ignore[call-arg]
+    slack = SlackSettings(_env_file=None, bot_token="xoxb-test-token",  # type: ignore[call-arg]
+                          api_url=fake_slack.api_url)
     titles = [f"Seminar {n}" for n in range(8)]
-    transports = create_transports(settings, database)
+    transports = create_transports(platforms(slack=slack), database)
     registry = Transports()  # to close the transports' HTTP sessions
     try:
         await subscribe(database, channel("C-analysts", workspace=TEAM), "reminders")

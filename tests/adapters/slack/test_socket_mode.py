@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
+from adapters.slack.settings import SlackSettings
 from bot.app.runtime import Runtime
 from bot.app.server import create_app
 from bot.clock import FixedClock
@@ -14,15 +15,17 @@ from bot.settings import Settings
 from storage.db import Database
 from tests.adapters.slack.driver import USER, payload
 from tests.adapters.slack.fake_slack import FakeSlack
+from tests.conftest import platforms
 
 
 @pytest.fixture
 async def socket_app(settings: Settings, database: Database, clock: FixedClock,
                      fake_slack: FakeSlack) -> AsyncIterator[web.Application]:
-    socket_settings = settings.model_copy(update={
-        "slack_bot_token": "xoxb-test-token", "slack_app_token": "xapp-test-token",
-        "slack_api_url": fake_slack.api_url})
-    runtime = Runtime(socket_settings, clock=clock, database=database)
+    socket_settings = SlackSettings(_env_file=None,  # type: ignore[call-arg]
+                                    bot_token="xoxb-test-token", app_token="xapp-test-token",
+                                    api_url=fake_slack.api_url)
+    runtime = Runtime(settings, clock=clock, database=database,
+                      platforms=platforms(slack=socket_settings))
     await runtime.start(migrate=False)
     app = await create_app(runtime)
     runner = web.AppRunner(app)

@@ -9,9 +9,10 @@ import pytest
 
 from adapters.slack import check_settings, create_transport
 from adapters.slack.client import api_base_url, web_client
+from adapters.slack.settings import SlackSettings
 from adapters.slack.transport import SlackTransport
 from bot.delivery import DeliveryError
-from bot.settings import Settings, SettingsError
+from bot.settings import SettingsError, load
 from bot.types import Attachment, ChannelRef, Reply
 from storage.db import Database
 from tests.adapters.slack.fake_slack import FakeSlack
@@ -19,15 +20,14 @@ from tests.adapters.slack.fake_slack import FakeSlack
 pytestmark = pytest.mark.usefixtures("fake_slack")
 
 
-@pytest.fixture
-def settings() -> Settings:
-    """No database needed to post: these tests run once, not once per database."""
-    return Settings(_env_file=None)  # type: ignore[call-arg]
+def slack(**values: object) -> SlackSettings:
+    """Slack settings as the environment would give them (validated, no .env read)."""
+    return load(SlackSettings, _env_file=None, **values)
 
 
 @pytest.fixture
-async def transport(slack_settings: Settings) -> AsyncIterator[SlackTransport]:
-    transport = SlackTransport(web_client(slack_settings))
+async def transport(slack_own_settings: SlackSettings) -> AsyncIterator[SlackTransport]:
+    transport = SlackTransport(web_client(slack_own_settings))
     yield transport
     await transport.close()
 
@@ -103,8 +103,8 @@ async def test_slack_outages_are_worth_retrying(transport: SlackTransport,
     assert not raised.value.permanent and raised.value.retry_after is None
 
 
-async def test_an_unreachable_slack_is_a_delivery_error(slack_settings: Settings) -> None:
-    settings = slack_settings.model_copy(update={"slack_api_url": "http://127.0.0.1:9/api"})
+async def test_an_unreachable_slack_is_a_delivery_error() -> None:
+    settings = slack(bot_token="xoxb-test-token", api_url="http://127.0.0.1:9/api")
     transport = SlackTransport(web_client(settings))
     with pytest.raises(DeliveryError) as raised:
         await transport.send(_dm(), Reply(text="hi"))
@@ -129,28 +129,39 @@ async def test_a_file_alone_opens_the_dm_first(transport: SlackTransport,
         "conversations.open", "files.getUploadURLExternal", "files.completeUploadExternal"]
 
 
-def test_api_url_gets_its_trailing_slash(slack_settings: Settings) -> None:
+def test_api_url_gets_its_trailing_slash(slack_own_settings: SlackSettings) -> None:
     assert api_base_url("http://127.0.0.1:1/api") == "http://127.0.0.1:1/api/"
     assert api_base_url("https://slack.com/api/") == "https://slack.com/api/"
-    assert web_client(slack_settings).base_url.endswith("/api/")
+    assert web_client(slack_own_settings).base_url.endswith("/api/")
 
 
-async def test_create_transport_only_with_a_bot_token(settings: Settings) -> None:
+async def test_create_transport_only_with_a_bot_token() -> None:
     database = Database("sqlite+aiosqlite:///:memory:")
-    assert create_transport(settings, database) is None
-    with_token = settings.model_copy(update={"slack_bot_token": "xoxb-1"})
-    transport = create_transport(with_token, database)
+    assert create_transport(slack(), database) is None
+    transport = create_transport(slack(bot_token="xoxb-1"), database)
     assert transport is not None and transport.platform == "slack"
 
 
-def test_refuses_a_bot_token_without_a_signing_secret(settings: Settings) -> None:
+def test_refuses_a_bot_token_without_a_signing_secret() -> None:
     with pytest.raises(SettingsError, match="COPBOT_SLACK_SIGNING_SECRET"):
-        check_settings(settings.model_copy(update={"slack_bot_token": "xoxb-1"}))
-    socket_mode = settings.model_copy(update={"slack_bot_token": "xoxb-1",
-                                              "slack_app_token": "xapp-1"})
-    check_settings(socket_mode)  # Socket Mode needs no public URL, so no signing secret
+        check_settings(slack(bot_token="xoxb-1"))
+    # Socket Mode needs no public URL, so no signing secret
+    check_settings(slack(bot_token="xoxb-1", app_token="xapp-1"))
     with pytest.raises(SettingsError, match="COPBOT_SLACK_BOT_TOKEN"):
-        check_settings(settings.model_copy(update={"slack_app_token": "xapp-1"}))
+        check_settings(slack(app_token="xapp-1"))
     with pytest.raises(SettingsError, match="COPBOT_SLACK_COMMAND"):
-        check_settings(settings.model_copy(update={
-            "slack_bot_token": "xoxb-1", "slack_signing_secret": "s", "slack_command": "copbot"}))
+        check_settings(slack(bot_token="xoxb-1", signing_secret="s", command="copbot"))
+
+
+def test_a_bad_api_url_names_its_variable() -> None:
+    with pytest.raises(SettingsError, match=r"COPBOT_SLACK_API_URL=slack\.com/api"):
+        slack(api_url="slack.com/api")
+
+
+def test_the_secrets_never_show_in_repr_or_logs() -> None:
+    settings = slack(bot_token="xoxb-very-secret", signing_secret="sig-very-secret",
+                     app_token="xapp-very-secret")
+    for shown in (repr(settings), str(settings), f"{settings.bot_token}",
+                  str(settings.model_dump())):
+        assert "very-secret" not in shown
+    assert web_client(settings).token == "xoxb-very-secret"

@@ -85,9 +85,9 @@ async def serve(runtime: Runtime) -> tuple[web.AppRunner, str]:
 async def copbot(fake_teams: FakeBotFramework, settings: Settings, database: Database,
                  clock: FixedClock) -> AsyncIterator[Copbot]:
     organisers = [*settings.organisers, f"teams:{TENANT}:{OLIVE['aadObjectId']}"]
-    configured = settings.model_copy(update={**fake_teams.settings(), "organisers": organisers})
-    async with running(Runtime(configured, clock=clock, database=database),
-                       fake_teams) as copbot:
+    configured = settings.model_copy(update={"organisers": organisers})
+    async with running(Runtime(configured, clock=clock, database=database,
+                               platforms=fake_teams.platforms()), fake_teams) as copbot:
         yield copbot
 
 

@@ -29,6 +29,11 @@ import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from adapters.teams.settings import TeamsSettings
+from bot.app.platforms import PlatformSettings
+from bot.settings import load
+from tests.conftest import platforms
+
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
 APP_PASSWORD = "test-secret"
 STATIC_TOKEN = "static-outbound-test-token"
@@ -136,15 +141,21 @@ class FakeBotFramework:
     def service_url(self) -> str:
         return f"{self.url}/teams/"
 
-    def settings(self) -> dict[str, Any]:
-        """Keyword arguments for :class:`bot.settings.Settings` pointing at this fake."""
+    def settings(self) -> dict[str, str]:
+        """The ``COPBOT_TEAMS_*`` settings pointing at this fake, by field name."""
         return {
-            "teams_app_id": APP_ID,
-            "teams_app_password": APP_PASSWORD,
-            "teams_openid_metadata_url": f"{self.url}/openid",
-            "teams_token_url": f"{self.url}/token",
-            "teams_trusted_service_urls": self.service_url,
+            "app_id": APP_ID,
+            "app_password": APP_PASSWORD,
+            "openid_metadata_url": f"{self.url}/openid",
+            "token_url": f"{self.url}/token",
+            "trusted_service_urls": self.service_url,
         }
+
+    def platforms(self, **overrides: Any) -> PlatformSettings:
+        """Platform settings with Teams pointed at this fake, validated as the environment
+        would be (no .env read); ``overrides`` change or add Teams settings."""
+        return platforms(teams=load(TeamsSettings, _env_file=None,
+                                    **{**self.settings(), **overrides}))
 
     def fail_next(self, status: int, code: str = "", *, retry_after: str | None = None) -> None:
         """The next connector call answers ``status`` (with the connector's error shape)."""

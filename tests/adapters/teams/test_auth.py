@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
+from adapters.teams.settings import TeamsSettings
 from bot.app.runtime import Runtime
 from bot.clock import FixedClock
 from bot.settings import Settings
@@ -17,6 +18,7 @@ from storage.models import Person
 from storage.models.conversations import StoredConversation
 from tests.adapters.teams.conftest import Copbot, serve
 from tests.adapters.teams.fake_connector import TENANT, FakeBotFramework, other_key
+from tests.conftest import platforms
 
 BAD_TOKENS = {
     "expired": {"exp": int(time.time()) - 3600, "nbf": int(time.time()) - 7200},
@@ -106,9 +108,10 @@ async def test_a_body_that_is_not_an_activity_gets_400(copbot: Copbot) -> None:
 @pytest.fixture
 async def dev_copbot(fake_teams: FakeBotFramework, settings: Settings, database: Database,
                      clock: FixedClock) -> AsyncIterator[Copbot]:
-    configured = settings.model_copy(update={"teams_dev_mode": True})
     fake_teams.require_token = False
-    runtime = Runtime(configured, clock=clock, database=database)
+    runtime = Runtime(settings, clock=clock, database=database,
+                      platforms=platforms(teams=TeamsSettings(_env_file=None,  # type: ignore[call-arg]
+                                                              dev_mode=True)))
     await runtime.start(migrate=False)
     runner, url = await serve(runtime)
     try:
@@ -145,17 +148,15 @@ async def test_settings_that_cannot_work_stop_the_server_with_a_message(
     from aiohttp import web
 
     from adapters.teams import mount
-    from bot.settings import SettingsError
+    from bot.settings import SettingsError, load
 
-    single = settings.model_copy(update={"teams_app_id": "00000000-0000-4000-8000-00000000b07a",
-                                         "teams_app_type": "SingleTenant"})
+    host = Runtime(settings, clock=clock, database=database).adapter_host()
+    single = {"app_id": "00000000-0000-4000-8000-00000000b07a", "app_type": "SingleTenant"}
     with pytest.raises(SettingsError, match="COPBOT_TEAMS_TENANT_ID is required"):
-        await mount(web.Application(), Runtime(single, clock=clock, database=database)
-                    .adapter_host())
-    no_secret = single.model_copy(update={"teams_tenant_id": TENANT})
+        await mount(web.Application(), host, load(TeamsSettings, _env_file=None, **single))
+    no_secret = load(TeamsSettings, _env_file=None, **single, tenant_id=TENANT)
     with pytest.raises(SettingsError, match="COPBOT_TEAMS_APP_PASSWORD"):
-        await mount(web.Application(), Runtime(no_secret, clock=clock, database=database)
-                    .adapter_host())
+        await mount(web.Application(), host, no_secret)
 
 
 @pytest.mark.parametrize(("remote", "local"), [

@@ -201,9 +201,8 @@ async def test_a_database_outage_gets_a_clear_answer(postgres_server_url: str,
     await proxy.start()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
     database = Database(proxied)
-    settings = Settings(database_url=proxied, _env_file=None,  # type: ignore[call-arg]
-                        **fake_teams.settings())
-    runtime = Runtime(settings, database=database)
+    settings = Settings(database_url=proxied, _env_file=None)  # type: ignore[call-arg]
+    runtime = Runtime(settings, database=database, platforms=fake_teams.platforms())
     await runtime.start()
     runner, base = await serve(runtime)
     try:

@@ -138,7 +138,7 @@ async def test_unknown_places_are_permanent_failures(copbot: Copbot) -> None:
 
 async def test_a_posting_only_process_uses_the_same_references(copbot: Copbot) -> None:
     await copbot.send("team_install.json")
-    transport = create_transport(copbot.runtime.settings, copbot.runtime.database)
+    transport = create_transport(copbot.runtime.platforms.teams, copbot.runtime.database)
     assert transport is not None and transport.platform == "teams"
     transports = Transports()  # closes the transport's HTTP session
     transports.register(transport)

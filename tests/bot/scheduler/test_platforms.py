@@ -12,7 +12,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app.platforms import create_transports
+from adapters.slack.settings import SlackSettings
+from bot.app.platforms import PlatformSettings, create_transports
 from bot.clock import FixedClock
 from bot.delivery import Transports
 from bot.scheduler.pacing import ChannelPacer
@@ -38,6 +39,7 @@ from tests.bot.scheduler.support import (
     register,
     subscribe,
 )
+from tests.conftest import platforms
 
 SLACK_CHANNELS = [channel("C0001", workspace="T0001"), channel("C0002", workspace="T0001"),
                   channel("C0003", workspace="T0001")]
@@ -52,10 +54,10 @@ async def opened() -> AsyncIterator[list[Transports]]:
         await transports.close()
 
 
-def _posts(database: Database, settings: Settings, clock: FixedClock,
-           opened: list[Transports]) -> ScheduledPosts:
+def _posts(database: Database, settings: Settings, platform_settings: PlatformSettings,
+           clock: FixedClock, opened: list[Transports]) -> ScheduledPosts:
     transports = Transports()
-    for transport in create_transports(settings, database):
+    for transport in create_transports(platform_settings, database):
         transports.register(transport)
     opened.append(transports)
     time = FakeTime()  # pacing is tested elsewhere; here nothing waits
@@ -65,12 +67,14 @@ def _posts(database: Database, settings: Settings, clock: FixedClock,
                           sleep=time.sleep)
 
 
-async def _three_replicas_tick(database_url: str, settings: Settings, clock: FixedClock,
+async def _three_replicas_tick(database_url: str, settings: Settings,
+                               platform_settings: PlatformSettings, clock: FixedClock,
                                opened: list[Transports]) -> None:
     replicas = [Database(database_url) for _ in range(3)]
     try:
         for _ in range(2):
-            await asyncio.gather(*(_posts(replica, settings, clock, opened).tick()
+            await asyncio.gather(*(_posts(replica, settings, platform_settings, clock,
+                                          opened).tick()
                                    for replica in replicas))
             clock.advance(timedelta(seconds=30))
     finally:
@@ -78,9 +82,9 @@ async def _three_replicas_tick(database_url: str, settings: Settings, clock: Fix
             await replica.dispose()
 
 
-def _slack_settings(settings: Settings, fake: FakeSlack) -> Settings:
-    return settings.model_copy(update={"slack_bot_token": "xoxb-test-token",
-                                       "slack_api_url": fake.api_url})
+def _slack_settings(fake: FakeSlack) -> PlatformSettings:
+    return platforms(slack=SlackSettings(_env_file=None,  # type: ignore[call-arg]
+                                         bot_token="xoxb-test-token", api_url=fake.api_url))
 
 
 async def test_slack_three_schedulers_post_each_reminder_once(
@@ -93,7 +97,7 @@ async def test_slack_three_schedulers_post_each_reminder_once(
     tomorrow = await add_event(database, clock.now() + timedelta(days=1), title="Intro to R",
                                created_at=clock.now())
     await register(database, tomorrow, "U0ALICE", at=clock.now(), workspace="T0001")
-    await _three_replicas_tick(database_url, _slack_settings(settings, fake_slack), clock,
+    await _three_replicas_tick(database_url, settings, _slack_settings(fake_slack), clock,
                                opened)
 
     posts = fake_slack.calls_to("chat.postMessage", ok_only=True)
@@ -115,7 +119,7 @@ async def test_slack_rate_limit_with_a_long_retry_after_then_success_posts_once(
     await subscribe(database, SLACK_CHANNELS[0], "reminders")
     await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
     fake_slack.rate_limit("chat.postMessage", retry_after=90, times=1)
-    posts = _posts(database, _slack_settings(settings, fake_slack), clock, opened)
+    posts = _posts(database, settings, _slack_settings(fake_slack), clock, opened)
     report = await posts.tick()
     assert [r.outcome for r in report.results] == ["retry"]
     clock.advance(timedelta(seconds=80))
@@ -140,7 +144,8 @@ async def test_teams_three_schedulers_post_each_reminder_once(
     await subscribe(database, ChannelRef("teams", TENANT, TEAM), "reminders")
     event = await add_event(database, clock.now() + timedelta(hours=1), title="SPC in practice",
                             created_at=clock.now())
-    await _three_replicas_tick(database_url, copbot.runtime.settings, clock, opened)
+    await _three_replicas_tick(database_url, copbot.runtime.settings, copbot.runtime.platforms,
+                               clock, opened)
     posts = copbot.teams.posts[welcome:]
     assert len(posts) == 1
     [post] = posts
@@ -155,7 +160,7 @@ async def test_teams_429_then_success_posts_once(
     await subscribe(database, ChannelRef("teams", TENANT, TEAM), "reminders")
     await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
     copbot.teams.fail_next(429, "TooManyRequests", retry_after="90")
-    posts = _posts(database, copbot.runtime.settings, clock, opened)
+    posts = _posts(database, copbot.runtime.settings, copbot.runtime.platforms, clock, opened)
     report = await posts.tick()
     assert [r.outcome for r in report.results] == ["retry"]
     clock.advance(timedelta(seconds=91))
@@ -179,7 +184,8 @@ async def test_teams_an_organiser_subscribes_a_channel_by_mention_and_it_gets_re
     before = len(copbot.teams.posts)
     database = copbot.runtime.database
     await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
-    await _posts(database, copbot.runtime.settings, clock, opened).tick()
+    await _posts(database, copbot.runtime.settings, copbot.runtime.platforms, clock,
+                 opened).tick()
     [post] = copbot.teams.posts[before:]
     assert post.path.endswith("/teams/v3/conversations")  # a new thread in the channel
     assert post.body["channelData"]["channel"]["id"] == seminars

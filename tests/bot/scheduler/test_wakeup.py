@@ -9,6 +9,7 @@ from datetime import timedelta
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from adapters.slack.settings import SlackSettings
 from bot.app.runtime import Runtime
 from bot.app.server import serve
 from bot.clock import FixedClock
@@ -25,6 +26,7 @@ from tests.bot.scheduler.support import (
     subscribe,
     transports_of,
 )
+from tests.conftest import platforms
 
 
 async def test_the_scheduler_is_off_when_settings_say_so(
@@ -60,14 +62,14 @@ async def test_wakeup_ticks_at_once_then_every_30_seconds_and_at_digest_time(
 async def test_serve_posts_scheduled_reminders_through_the_mounted_adapter(
         database: Database, settings: Settings, clock: FixedClock,
         fake_slack: FakeSlack) -> None:  # noqa: F811
-    configured = settings.model_copy(update={
-        "slack_bot_token": "xoxb-test-token", "slack_signing_secret": "secret",
-        "slack_api_url": fake_slack.api_url})
+    slack = SlackSettings(_env_file=None, bot_token="xoxb-test-token",  # type: ignore[call-arg]
+                          signing_secret="secret", api_url=fake_slack.api_url)
     target = channel("C0001", workspace="T0001")
     await subscribe(database, target, "reminders")
     await add_event(database, clock.now() + timedelta(hours=1), created_at=clock.now())
     ready = asyncio.Event()
-    server = asyncio.create_task(serve(Runtime(configured, clock=clock, database=database),
+    server = asyncio.create_task(serve(Runtime(settings, clock=clock, database=database,
+                                               platforms=platforms(slack=slack)),
                                        "127.0.0.1", 0, ready=lambda _: ready.set()))
     try:
         await asyncio.wait_for(ready.wait(), timeout=30)
