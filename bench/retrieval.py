@@ -264,9 +264,16 @@ def free_port() -> int:
 
 def serve_memory_mb(workdir: Path, engine: str) -> tuple[float, float]:
     """(resident, peak) MB of ``copbot serve`` once it answers ``/healthz``."""
+    return serve_rss_mb(workdir, environment(workdir, engine))
+
+
+def serve_rss_mb(workdir: Path, env: dict[str, str], settle: float = 0.0
+                 ) -> tuple[float, float]:
+    """(resident, peak) MB of ``copbot serve`` run with ``env``, ``settle`` seconds after
+    ``/healthz`` first answers."""
     port = free_port()
     process = subprocess.Popen([*COPBOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               cwd=workdir, env=environment(workdir, engine),
+                               cwd=workdir, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 300
@@ -278,7 +285,8 @@ def serve_memory_mb(workdir: Path, engine: str) -> tuple[float, float]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     error = process.stderr.read() if process.stderr else ""
                     sys.exit(f"copbot serve did not start:\n{error}")
-                time.sleep(0.5)
+                time.sleep(0.3)
+        time.sleep(settle)
         status = Path(f"/proc/{process.pid}/status").read_text()
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)

@@ -24,8 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,11 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from retrieval import (
     COPBOT,
     DEFAULT_DATA,
-    free_port,
     generated_entries,
     load_faq,
     write_faq,
 )
+from retrieval import serve_rss_mb as retrieval_serve_rss_mb
 
 TARGET_MB = 150.0
 
@@ -61,29 +59,9 @@ def run(workdir: Path, args: list[str], env: dict[str, str]) -> None:
 
 
 def serve_rss_mb(workdir: Path, env: dict[str, str]) -> tuple[float, float]:
-    """(resident, peak) MB of ``copbot serve`` once ``/healthz`` answers."""
-    port = free_port()
-    process = subprocess.Popen([*COPBOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                               cwd=workdir, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    error = process.stderr.read() if process.stderr else ""
-                    sys.exit(f"copbot serve did not start:\n{error}")
-                time.sleep(0.3)
-        time.sleep(1.0)  # anything started after /healthz answers
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    """(resident, peak) MB of ``copbot serve`` a second after ``/healthz`` answers (anything
+    started after it, included)."""
+    return retrieval_serve_rss_mb(workdir, env, settle=1.0)
 
 
 def measure(workdir: Path, env: dict[str, str], repeat: int) -> tuple[float, float]:
