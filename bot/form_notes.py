@@ -8,8 +8,13 @@ form that does not send a field leaves it as it is) and this note says how to ch
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+
+from bot.commands import Args, Handler
+from bot.context import Context
 from bot.errors import InvalidFields
-from bot.types import Form, FormInput
+from bot.types import Form, FormInput, Reply
 
 
 def typed_change(form: Form, spec: FormInput) -> str:
@@ -31,3 +36,20 @@ def named_as_shown(problems: InvalidFields, form: Form, *, submitted: bool) -> I
     if not submitted:
         return problems
     return problems.labelled({spec.name: spec.label for spec in form.inputs})
+
+
+def errors_by_label(blank_form: Callable[[Context], Awaitable[Reply]]
+                    ) -> Callable[[Handler], Handler]:
+    """A handler whose field problems, when a form was submitted, are named by the labels of
+    the form ``blank_form`` shows."""
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def labelled(ctx: Context, args: Args) -> Reply:
+            try:
+                return await handler(ctx, args)
+            except InvalidFields as exc:
+                form = (await blank_form(ctx)).form
+                assert form is not None
+                raise named_as_shown(exc, form, submitted=bool(ctx.incoming.form)) from exc
+        return labelled
+    return wrap

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import InvalidFields, NotFound, UsageError
-from bot.form_notes import named_as_shown
+from bot.form_notes import errors_by_label
 from bot.services.library import (
     FaqFields,
     add_faq_entry,
@@ -64,25 +64,8 @@ async def _taken(ctx: Context, fields: FaqFields, entry: FaqEntry | None) -> Non
             raise id_taken(other.public_id, fields.external_id)
 
 
-async def _as_shown(ctx: Context, problems: InvalidFields) -> InvalidFields:
-    """A submitted form's problems named by its labels (typed commands keep typed names)."""
-    form = (await faq_form(ctx, "faq add", "")).form
-    assert form is not None
-    return named_as_shown(problems, form, submitted=bool(ctx.incoming.form))
-
-
-async def add_entry(ctx: Context, args: Args) -> Reply:
-    try:
-        return await _add_entry(ctx, args)
-    except InvalidFields as exc:
-        raise await _as_shown(ctx, exc) from exc
-
-
-async def edit_entry(ctx: Context, args: Args) -> Reply:
-    try:
-        return await _edit_entry(ctx, args)
-    except InvalidFields as exc:
-        raise await _as_shown(ctx, exc) from exc
+async def _blank_form(ctx: Context) -> Reply:
+    return await faq_form(ctx, "faq add", "")
 
 
 async def _add_entry(ctx: Context, args: Args) -> Reply:
@@ -135,6 +118,11 @@ async def _edit_entry(ctx: Context, args: Args) -> Reply:
     return Reply(text=f"Updated FAQ entry {entry.public_id}: “{entry.question}”.")
 
 
+# A submitted form's problems named by its labels (typed commands keep typed names).
+add_entry = errors_by_label(_blank_form)(_add_entry)
+edit_entry = errors_by_label(_blank_form)(_edit_entry)
+
+
 def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="faq add",
@@ -152,3 +140,4 @@ def register(registry: CommandRegistry) -> None:
         handler=edit_entry,
         organiser_only=True,
     ))
+

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from bot.commands import Args, Command, CommandRegistry
 from bot.context import Context
 from bot.errors import InvalidFields, NotFound, UsageError
-from bot.form_notes import named_as_shown
+from bot.form_notes import errors_by_label
 from bot.paging import paginate, split_page
 from bot.services.communities import resolve_community
 from bot.services.knowledge import ResourceFilter, search_resources
@@ -129,25 +129,8 @@ async def _checked(ctx: Context, values: Mapping[str, str], resource: Resource |
     return fields, community
 
 
-async def _as_shown(ctx: Context, problems: InvalidFields) -> InvalidFields:
-    """A submitted form's problems named by its labels (typed commands keep typed names)."""
-    form = (await resource_form(ctx, "resource add", "")).form
-    assert form is not None
-    return named_as_shown(problems, form, submitted=bool(ctx.incoming.form))
-
-
-async def add_resource(ctx: Context, args: Args) -> Reply:
-    try:
-        return await _add_resource(ctx, args)
-    except InvalidFields as exc:
-        raise await _as_shown(ctx, exc) from exc
-
-
-async def edit_resource(ctx: Context, args: Args) -> Reply:
-    try:
-        return await _edit_resource(ctx, args)
-    except InvalidFields as exc:
-        raise await _as_shown(ctx, exc) from exc
+async def _blank_form(ctx: Context) -> Reply:
+    return await resource_form(ctx, "resource add", "")
 
 
 async def _add_resource(ctx: Context, args: Args) -> Reply:
@@ -185,6 +168,11 @@ async def _edit_resource(ctx: Context, args: Args) -> Reply:
     return Reply(text=f"Updated {resource.public_id}: “{resource.title}”.")
 
 
+# A submitted form's problems named by its labels (typed commands keep typed names).
+add_resource = errors_by_label(_blank_form)(_add_resource)
+edit_resource = errors_by_label(_blank_form)(_edit_resource)
+
+
 def register(registry: CommandRegistry) -> None:
     registry.add(Command(
         name="resources",
@@ -210,3 +198,4 @@ def register(registry: CommandRegistry) -> None:
         handler=edit_resource,
         organiser_only=True,
     ))
+
