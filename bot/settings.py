@@ -14,20 +14,23 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///copbot.db"
 
-CommaList = Annotated[list[str], NoDecode]
 AnySettings = TypeVar("AnySettings", bound=BaseSettings)
 
 
 def split_commas(value: object) -> object:
-    """``"a, b,,c"`` → ``["a", "b", "c"]``: a :data:`CommaList` setting's before-validator."""
+    """``"a, b,,c"`` → ``["a", "b", "c"]``: how a :data:`CommaList` setting is read."""
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     return value
+
+
+# A list setting written "a, b, c" (not JSON): any settings class may use it.
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(split_commas)]
 
 
 def web_address(value: str) -> str:
@@ -118,12 +121,6 @@ class Settings(BaseSettings):
     # Operations
     metrics: Literal["on", "off"] = "off"  # GET /metrics (Prometheus text format)
     log_format: Literal["text", "json"] = "text"
-
-    @field_validator("communities", "organisers", "channel_reminder_offsets",
-                     "personal_reminder_offsets", mode="before")
-    @classmethod
-    def _comma_list(cls, value: object) -> object:
-        return split_commas(value)
 
     @field_validator("timezone")
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.settings import CommaList, split_commas, web_address
+from bot.settings import CommaList, web_address
 
 
 class SlackSettings(BaseSettings):
@@ -25,11 +25,6 @@ class SlackSettings(BaseSettings):
     command: str = "/copbot"
     # Workspace (team) ids served, e.g. "T0123,T0456"; empty: any workspace.
     allowed_teams: CommaList = Field(default_factory=list)
-
-    @field_validator("allowed_teams", mode="before")
-    @classmethod
-    def _comma_list(cls, value: object) -> object:
-        return split_commas(value)
 
     @field_validator("api_url")
     @classmethod

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.settings import CommaList, split_commas, web_address
+from bot.settings import CommaList, web_address
 
 
 class TeamsSettings(BaseSettings):
@@ -36,11 +36,6 @@ class TeamsSettings(BaseSettings):
     tenant_openid_metadata_url: str = ""
     # Tenant ids served; empty: the app's own tenant (SingleTenant) or any (MultiTenant).
     allowed_tenants: CommaList = Field(default_factory=list)
-
-    @field_validator("allowed_tenants", mode="before")
-    @classmethod
-    def _comma_list(cls, value: object) -> object:
-        return split_commas(value)
 
     @field_validator("openid_metadata_url", "token_url")
     @classmethod
